@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "statusd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "statusd", targets: ["statusd"]),
+        .library(name: "StatusdCore", targets: ["StatusdCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // libsystemd (journald, sd_notify) through pkg-config; Debian: libsystemd-dev.
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+        // The pure core: parse, classify, window, rule, notify (rendering), config.
+        // No I/O and no clock reads: time comes in as arguments.
+        .target(
+            name: "StatusdCore",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        // The thin I/O shell: tailing, journald, systemd notify, status socket, service wiring.
+        .target(
+            name: "StatusdDaemon",
+            dependencies: [
+                "StatusdCore",
+                "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "statusd",
+            dependencies: [
+                "StatusdCore",
+                "StatusdDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "StatusdCoreTests",
+            dependencies: ["StatusdCore"]
+        ),
+        .testTarget(
+            name: "StatusdDaemonTests",
+            dependencies: ["StatusdDaemon", "StatusdCore"]
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["StatusdCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

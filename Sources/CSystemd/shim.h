@@ -1,0 +1,5 @@
+#ifndef STATUSD_CSYSTEMD_SHIM_H
+#define STATUSD_CSYSTEMD_SHIM_H
+#include <systemd/sd-journal.h>
+#include <systemd/sd-daemon.h>
+#endif

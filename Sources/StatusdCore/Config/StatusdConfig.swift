@@ -1,0 +1,52 @@
+/// The daemon's configuration, as read from YAML and checked.
+public struct StatusdConfig: Sendable, Equatable {
+    public var inputs: [InputConfig] = []
+    public var rules: [Rule] = []
+    /// The status socket (HTTP + JSON on a Unix socket).
+    public var statusSocket: String = "/run/statusd/statusd.sock"
+    /// Where checkpoints live.
+    public var stateDir: String = "/var/lib/statusd"
+    /// The daemon's own log level: trace, debug, info, notice, warning, error, critical.
+    public var logLevel: String = "info"
+
+    public init() {}
+
+    public static let defaultPath = "/etc/statusd/statusd.yaml"
+
+    /// The longest window any rule over `input` needs, at least 1 s.
+    public func windowSeconds(for input: String) -> Int {
+        Int(rules.filter { $0.watches(input: input) }.map(\.window).max() ?? 60) + 1
+    }
+}
+
+/// Where `start_at` puts the reader in a file that exists when statusd first sees it.
+public enum StartPosition: String, Sendable, Codable, CaseIterable {
+    case end, beginning
+}
+
+/// Which time a line is counted at.
+public enum TimeSource: String, Sendable, Codable, CaseIterable {
+    /// The time the line states (default): restarts and replays give the same windows.
+    case event
+    /// The time statusd read the line.
+    case arrival
+}
+
+/// One log source: a path or glob, its format and how to read it.
+public struct InputConfig: Sendable, Equatable {
+    public var name: String
+    /// Paths or globs (`/var/log/nginx/*access.log`).
+    public var paths: [String]
+    public var format: LogFormat = .combined
+    public var startAt: StartPosition = .end
+    public var time: TimeSource = .event
+    /// Lines whose event time is further than this from the clock are counted at arrival time
+    /// (and as out of range in status), so a bad clock or an old file cannot hide a live outage.
+    public var maxSkewSeconds: Int64 = 300
+
+    public init(name: String, paths: [String], format: LogFormat = .combined) {
+        self.name = name
+        self.paths = paths
+        self.format = format
+    }
+}

@@ -1,0 +1,77 @@
+/// Renders an alert as a sentence a person on call understands at a glance:
+/// which rule, rate against limit, counts, window, since when, and the dominant codes with what
+/// they usually mean.
+public enum AlertMessage {
+    /// How many codes a message names at most.
+    public static let codesShown = 3
+
+    public static func render(_ e: AlertEvent) -> String {
+        let window = DurationText.format(e.windowSeconds)
+        let inputs = e.inputs.isEmpty ? "" : " on \(e.inputs.joined(separator: ", "))"
+        switch e.kind {
+        case .firing, .pending:
+            let head = e.kind == .firing ? "FIRING" : "pending"
+            var s = "[\(e.severity.rawValue)] \(e.rule) \(head): \(Percent.format(e.rate)) of requests were \(e.match) "
+            s += "over the last \(window)\(inputs) (\(Count.format(e.matched)) of \(Count.format(e.total)); "
+            s += "limit \(Percent.format(e.limit))), since \(CivilTime.clock(e.firedAt ?? e.at))."
+            let codes = codesText(e.codes)
+            if !codes.isEmpty { s += " " + codes }
+            return s
+        case .resolved, .cleared:
+            var s = "[resolved] \(e.rule): \(e.match) back to \(Percent.format(e.rate)) of requests over the last \(window)\(inputs) "
+            s += "(\(Count.format(e.matched)) of \(Count.format(e.total)); resolves at or below \(Percent.format(e.resolveBelow)))."
+            if let fired = e.firedAt {
+                s += " It fired at \(CivilTime.clock(fired)), lasted \(DurationText.format(max(0, e.at - fired))) and peaked at \(Percent.format(e.peakRate))."
+            }
+            return s
+        }
+    }
+
+    /// `Codes: 502 ×120 (Bad Gateway: upstream (down or crashing)), 503 ×26 (...).`
+    public static func codesText(_ codes: [CodeShare]) -> String {
+        guard !codes.isEmpty else { return "" }
+        let shown = codes.prefix(codesShown).map { share -> String in
+            let e = StatusCatalog.explain(share.code)
+            return "\(share.code) ×\(Count.format(share.count)) (\(e.name): usually \(e.usualFault))"
+        }
+        var s = "Codes: " + shown.joined(separator: ", ")
+        if codes.count > codesShown {
+            let rest = codes.dropFirst(codesShown).reduce(UInt64(0)) { $0 + $1.count }
+            s += ", and \(Count.format(rest)) more of \(codes.count - codesShown) other codes"
+        }
+        return s + "."
+    }
+}
+
+/// `7.3%`, `0.25%`, `100%`.
+public enum Percent {
+    public static func format(_ fraction: Double) -> String {
+        let p = fraction * 100
+        if p == 0 { return "0%" }
+        if p >= 10 || p == p.rounded() { return trim(p, decimals: p >= 10 && p != p.rounded() ? 1 : 0) + "%" }
+        if p >= 1 { return trim(p, decimals: 1) + "%" }
+        return trim(p, decimals: 2) + "%"
+    }
+
+    static func trim(_ v: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let r = (v * scale).rounded() / scale
+        var s = String(r)
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
+}
+
+/// `1,240`
+public enum Count {
+    public static func format(_ v: UInt64) -> String {
+        let digits = Array(String(v))
+        var out = ""
+        for (i, d) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(d)
+        }
+        return out
+    }
+}

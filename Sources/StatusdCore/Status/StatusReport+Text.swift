@@ -1,0 +1,50 @@
+/// The human summary `statusd status` prints.
+extension StatusReport {
+    public func renderText() -> String {
+        var out: [String] = []
+        let firing = rules.filter { $0.state == .firing }.count
+        let headline = firing == 0 ? "OK" : (exitCode == 2 ? "CRITICAL" : "WARNING")
+        out.append("statusd \(version): \(headline), \(firing) of \(rules.count) rules firing; up \(DurationText.format(uptimeSeconds)), pid \(pid)")
+        out.append("config \(config), loaded \(configLoadedAt)")
+        if let err = lastReloadError { out.append("last reload FAILED, old config still running: \(err)") }
+        out.append("")
+        out.append("inputs")
+        for input in inputs {
+            let c = input.counts
+            out.append("  \(input.name) (\(input.format)): \(Count.format(input.lines)) lines, \(rateText(input.linesPerSecond)) lines/s, \(Count.format(input.bytesBehind)) bytes behind")
+            out.append("    1xx \(Count.format(c.c1xx))  2xx \(Count.format(c.c2xx))  3xx \(Count.format(c.c3xx))  4xx \(Count.format(c.c4xx))  5xx \(Count.format(c.c5xx))  |  52x \(Count.format(c.c52x))  aborts \(Count.format(c.aborts))  other \(Count.format(c.other))  unparsed \(Count.format(c.unparsed))")
+            if input.files.isEmpty {
+                out.append("    no file matches \(input.paths.joined(separator: ", ")) yet")
+            }
+            for f in input.files {
+                var line = "    \(f.path): \(f.state), offset \(Count.format(f.offset)) of \(Count.format(f.size))"
+                if let e = f.error { line += ", \(e)" }
+                out.append(line)
+            }
+            if input.tooLate + input.outOfRange > 0 {
+                out.append("    \(Count.format(input.tooLate)) lines too late for the window, \(Count.format(input.outOfRange)) with a time beyond max_skew")
+            }
+        }
+        out.append("")
+        out.append("rules")
+        for r in rules {
+            let state = r.state == .firing ? "FIRING" : r.state.rawValue
+            let cmp = r.rate > r.limit ? ">" : "<="
+            var line = "  \(pad(state, 8))\(r.name) [\(r.severity.rawValue)]: \(r.match) \(Percent.format(r.rate)) \(cmp) \(Percent.format(r.limit))"
+            line += " (\(Count.format(r.matched)) of \(Count.format(r.requests)) requests in \(DurationText.format(r.windowSeconds))"
+            if r.requests < r.minRequests { line += ", below min_requests \(r.minRequests)" }
+            line += ")"
+            if let since = r.since { line += ", since \(since)" }
+            out.append(line)
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private func rateText(_ v: Double) -> String {
+        v >= 100 ? Count.format(UInt64(v.rounded())) : Percent.trim(v, decimals: 1)
+    }
+
+    private func pad(_ s: String, _ width: Int) -> String {
+        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+    }
+}

@@ -1,0 +1,53 @@
+import Logging
+import ServiceLifecycle
+import StatusdCore
+import UnixSignals
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reloads the config on SIGHUP. A bad config is logged with its file:line:column and the old
+/// config keeps running.
+public struct ReloadService: Service {
+    let pipeline: Pipeline
+    let logger: Logger
+
+    public init(pipeline: Pipeline, logger: Logger) {
+        self.pipeline = pipeline
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await cancelWhenGracefulShutdown {
+            for await _ in signals {
+                reload()
+            }
+        }
+    }
+
+    func reload() {
+        let notifier = SystemdNotifier()
+        notifier.reloading()
+        defer { notifier.ready() }
+        switch ConfigFile.load(pipeline.configPath) {
+        case .success(let config):
+            pipeline.apply(config)
+            logger.notice("config reloaded", metadata: ["config": "\(pipeline.configPath)"])
+        case .failure(let errors):
+            for e in errors.errors { logger.error("reload rejected: \(e)") }
+            logger.error("reload failed; the previous config keeps running")
+            pipeline.noteReloadFailure(errors.errors.first.map(\.description) ?? "invalid config")
+        }
+    }
+}
+
+/// Reads and checks a config file.
+public enum ConfigFile {
+    public static func load(_ path: String) -> Result<StatusdConfig, ConfigErrors> {
+        guard let data = FileBytes.read(path) else {
+            return .failure(ConfigErrors(errors: [ConfigError(file: path, line: 1, column: 1, message: "cannot read the config file: \(String(cString: strerror(errno)))")]))
+        }
+        return ConfigLoader.load(yaml: String(decoding: data, as: UTF8.self), file: path)
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import StatusdCore
+
+/// Serves the status socket: `GET /status` (JSON), `GET /status?format=text`, `GET /healthz`.
+public struct StatusService: Service {
+    let server: StatusServer
+
+    public init(path: String, pipeline: Pipeline, version: String, logger: Logger) {
+        server = StatusServer(path: path, logger: logger) { method, target in
+            Self.route(method: method, target: target, pipeline: pipeline, version: version)
+        }
+    }
+
+    static func route(method: String, target: String, pipeline: Pipeline, version: String) -> StatusServer.Response {
+        guard method == "GET" || method == "HEAD" else {
+            return .init(status: 405, contentType: "text/plain", body: Array("only GET\n".utf8))
+        }
+        let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? target
+        let query = target.contains("?") ? String(target.split(separator: "?", maxSplits: 1)[1]) : ""
+        switch path {
+        case "/", "/status":
+            let report = pipeline.report(version: version)
+            if query.contains("format=text") {
+                return .init(status: 200, contentType: "text/plain; charset=utf-8", body: Array(report.renderText().utf8))
+            }
+            return .init(status: 200, contentType: "application/json", body: StatusJSON.encode(report))
+        case "/healthz":
+            return .init(status: 200, contentType: "text/plain", body: Array("ok\n".utf8))
+        default:
+            return .init(status: 404, contentType: "text/plain", body: Array("not found; try /status\n".utf8))
+        }
+    }
+
+    public func run() async throws {
+        try server.start()
+        try? await gracefulShutdown()
+        server.stop()
+    }
+}
+
+/// The status JSON, stable key order.
+public enum StatusJSON {
+    public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return Array((try? encoder.encode(value)) ?? Data("{}".utf8)) + [10]
+    }
+
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        try JSONDecoder().decode(type, from: Data(bytes))
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A minimal HTTP/1.1 server on a Unix socket (mode 0660) for `statusd status` and
+/// `curl --unix-socket`. One request per connection, answered in order on its own thread: the
+/// traffic is an operator or a monitoring check, not the web.
+public final class StatusServer: @unchecked Sendable {
+    public struct Response: Sendable {
+        public var status: Int
+        public var contentType: String
+        public var body: [UInt8]
+
+        public init(status: Int, contentType: String, body: [UInt8]) {
+            self.status = status
+            self.contentType = contentType
+            self.body = body
+        }
+    }
+
+    public typealias Handler = @Sendable (_ method: String, _ target: String) -> Response
+
+    public let path: String
+    private let handler: Handler
+    private let logger: Logger
+    private var fd: Int32 = -1
+    private let lock = NSLock()
+    private var thread: Thread?
+
+    public init(path: String, logger: Logger, handler: @escaping Handler) {
+        self.path = path
+        self.logger = logger
+        self.handler = handler
+    }
+
+    public func start() throws {
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw UnixSocket.Failure(what: "socket", errno: errno) }
+        // A socket left by a previous run that nobody answers on is stale: replace it.
+        if access(path, F_OK) == 0 {
+            if (try? StatusClient.request(socket: path, target: "/healthz", timeoutSeconds: 1)) != nil {
+                close(fd)
+                throw UnixSocket.Failure(what: "another statusd answers on \(path)", errno: EADDRINUSE)
+            }
+            unlink(path)
+        }
+        let rc = try UnixSocket.withAddress(path) { bind(fd, $0, $1) }
+        guard rc == 0 else {
+            let e = errno
+            close(fd)
+            throw UnixSocket.Failure(what: "bind \(path)", errno: e)
+        }
+        chmod(path, 0o660)
+        guard listen(fd, 16) == 0 else {
+            let e = errno
+            close(fd)
+            throw UnixSocket.Failure(what: "listen \(path)", errno: e)
+        }
+        lock.withLock { self.fd = fd }
+        let t = Thread { [self] in self.acceptLoop(fd) }
+        t.name = "statusd-status"
+        t.start()
+        thread = t
+        logger.info("status socket listening", metadata: ["path": "\(path)"])
+    }
+
+    public func stop() {
+        let fd = lock.withLock { () -> Int32 in
+            let f = self.fd
+            self.fd = -1
+            return f
+        }
+        guard fd >= 0 else { return }
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+        unlink(path)
+    }
+
+    private func acceptLoop(_ listener: Int32) {
+        while true {
+            let conn = accept(listener, nil, nil)
+            if conn < 0 {
+                if errno == EINTR { continue }
+                if lock.withLock({ fd < 0 }) { return }
+                if errno == EBADF || errno == EINVAL { return }
+                continue
+            }
+            serve(conn)
+            close(conn)
+        }
+    }
+
+    private func serve(_ conn: Int32) {
+        UnixSocket.setTimeout(conn, seconds: 2)
+        var request: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while request.count < 16 * 1024 {
+            let n = recv(conn, &chunk, chunk.count, 0)
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            request += chunk[0..<n]
+            if request.count >= 4, request.suffix(from: max(0, request.count - n - 3)).containsCRLFCRLF { break }
+        }
+        let response: Response
+        if let line = request.split(separator: UInt8(ascii: "\r"), maxSplits: 1).first,
+           case let parts = line.split(separator: UInt8(ascii: " ")), parts.count >= 2 {
+            let method = String(decoding: parts[0], as: UTF8.self)
+            let target = String(decoding: parts[1], as: UTF8.self)
+            response = handler(method, target)
+        } else {
+            response = Response(status: 400, contentType: "text/plain", body: Array("bad request\n".utf8))
+        }
+        let reason = [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"][response.status] ?? "Error"
+        let head = "HTTP/1.1 \(response.status) \(reason)\r\nContent-Type: \(response.contentType)\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
+        _ = UnixSocket.writeAll(conn, Array(head.utf8) + response.body)
+    }
+}
+
+extension ArraySlice where Element == UInt8 {
+    var containsCRLFCRLF: Bool {
+        guard count >= 4 else { return false }
+        var i = startIndex
+        while i + 3 < endIndex {
+            if self[i] == 13, self[i + 1] == 10, self[i + 2] == 13, self[i + 3] == 10 { return true }
+            i += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,60 @@
+import StatusdCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One open log file: where statusd is in it and the decoder that turns its bytes into counts.
+final class TailedFile {
+    enum State: String {
+        /// The file at a configured path.
+        case reading
+        /// Rotated away or replaced: read until it stops growing, then closed.
+        case draining
+    }
+
+    var path: String
+    let input: String
+    let fd: Int32
+    let identity: FileIdentity
+    /// Bytes read and handed to the decoder.
+    var offset: UInt64
+    var decoder: FileDecoder
+    var state: State = .reading
+    /// When the file last grew (Unix seconds), for draining.
+    var lastGrowth: Int64
+    var lines: UInt64 = 0
+
+    init(path: String, input: String, fd: Int32, identity: FileIdentity, offset: UInt64, decoder: FileDecoder, now: Int64) {
+        self.path = path
+        self.input = input
+        self.fd = fd
+        self.identity = identity
+        self.offset = offset
+        self.decoder = decoder
+        self.lastGrowth = now
+    }
+
+    static func open(path: String, input: String, decoder: FileDecoder, atEnd: Bool, now: Int64) -> Result<TailedFile, Errno> {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return .failure(Errno(errno)) }
+        guard let st = FileStat.fd(fd) else {
+            let e = Errno(errno)
+            Glibc.close(fd)
+            return .failure(e)
+        }
+        let offset = atEnd ? UInt64(st.st_size) : 0
+        return .success(TailedFile(path: path, input: input, fd: fd, identity: FileIdentity(st), offset: offset, decoder: decoder, now: now))
+    }
+
+    /// The file's size now.
+    var size: UInt64 { FileStat.fd(fd).map { UInt64($0.st_size) } ?? offset }
+
+    /// `true` once the file has no name left (deleted).
+    var isDeleted: Bool { (FileStat.fd(fd)?.st_nlink ?? 0) == 0 }
+
+    func closeFile() { Glibc.close(fd) }
+
+    var report: FileReport {
+        FileReport(path: path, state: state.rawValue, offset: offset, size: size)
+    }
+}

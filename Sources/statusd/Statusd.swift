@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `statusd` command: the daemon and the tools around it.
+@main
+struct Statusd: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "statusd",
+        abstract: "Watches web access logs and alerts on 5xx, Cloudflare 52x and client-abort rates.",
+        version: version,
+        subcommands: [Run.self, Status.self, Check.self, Explain.self, Version.self, DemoTraffic.self]
+    )
+}
