@@ -1,0 +1,107 @@
+import Testing
+@testable import StatusdCore
+
+@Suite("config")
+struct ConfigLoaderTests {
+    @Test("the bundled configs load")
+    func bundled() throws {
+        for file in ["Config/statusd.yaml", "Config/examples/demo.yaml", "Config/examples/cdn-and-aborts.yaml"] {
+            let text = try String(contentsOfFile: Fixtures.packageRoot + "/" + file, encoding: .utf8)
+            let result = ConfigLoader.load(yaml: text, file: file)
+            if case .failure(let e) = result { Issue.record("\(file): \(e)") }
+        }
+    }
+
+    @Test("the issue's shape loads with its values")
+    func shape() throws {
+        let yaml = """
+        inputs:
+          - name: web
+            path: /var/log/nginx/access.log
+            format: combined
+        rules:
+          - name: server-errors
+            match: 5xx
+            rate_above: 5%
+            window: 5m
+            min_requests: 100
+            for: 1m
+            severity: critical
+          - name: origin-errors
+            match: 52x
+            rate_above: 1%
+            window: 5m
+          - name: client-aborts
+            match: aborts
+            rate_above: 10%
+            window: 5m
+        status:
+          socket: /run/statusd/statusd.sock
+        """
+        let c = try ConfigLoader.load(yaml: yaml, file: "x.yaml").get()
+        #expect(c.inputs.map(\.name) == ["web"])
+        #expect(c.rules.count == 3)
+        let r = c.rules[0]
+        #expect(r.rateAbove == 0.05 && r.window == 300 && r.minRequests == 100 && r.forSeconds == 60 && r.severity == .critical)
+        #expect(r.resolveBelow == 0.05)
+        #expect(c.rules[2].match.codes.map(\.rawValue) == [0, 460, 499])
+        #expect(c.statusSocket == "/run/statusd/statusd.sock")
+    }
+
+    @Test("every error is reported with file, line and column")
+    func errors() {
+        let yaml = """
+        inputs:
+          - name: web
+            path: /var/log/a.log
+            fromat: combined
+        rules:
+          - name: r
+            match: 5xx
+            rate_above: 5
+            window: 5x
+            severity: high
+          - name: r
+            match: [500, 6xx]
+            rate_above: 5%
+            inputs: [api]
+        """
+        guard case .failure(let e) = ConfigLoader.load(yaml: yaml, file: "/etc/statusd/statusd.yaml") else {
+            Issue.record("should fail"); return
+        }
+        let text = e.errors.map(\.description)
+        #expect(text.contains("/etc/statusd/statusd.yaml:4:5: unknown key `fromat` in an input (did you mean `format`?)"))
+        #expect(text.contains("/etc/statusd/statusd.yaml:8:17: `rate_above` must be a percentage such as 5% or 0.5%, not `5`"))
+        #expect(text.contains { $0.hasPrefix("/etc/statusd/statusd.yaml:9:13: `window`") })
+        #expect(text.contains { $0.hasPrefix("/etc/statusd/statusd.yaml:10:15: `severity` must be one of critical, warning") })
+        #expect(text.contains { $0.hasPrefix("/etc/statusd/statusd.yaml:12:18: `match` term `6xx`") })
+        #expect(e.errors.map(\.line) == e.errors.map(\.line).sorted())
+    }
+
+    @Test("YAML syntax errors and wrong types name their place")
+    func syntax() {
+        guard case .failure(let e) = ConfigLoader.load(yaml: "inputs:\n  - name: [\n", file: "f.yaml") else {
+            Issue.record("should fail"); return
+        }
+        #expect(e.errors.first?.line == 3)
+        guard case .failure(let t) = ConfigLoader.load(yaml: "inputs: 5\nrules: []\n", file: "f.yaml") else {
+            Issue.record("should fail"); return
+        }
+        #expect(t.errors.first?.description == "f.yaml:1:9: `inputs` must be a list")
+    }
+
+    @Test("names are unique and rules only watch inputs that exist")
+    func names() {
+        let yaml = "inputs:\n  - {name: a, path: /x}\n  - {name: a, path: /y}\nrules:\n  - {name: r, match: 5xx, rate_above: 1%, inputs: [b]}\n"
+        guard case .failure(let e) = ConfigLoader.load(yaml: yaml, file: "f") else { Issue.record("should fail"); return }
+        #expect(e.errors.contains { $0.message == "input name `a` is used twice" && $0.line == 3 })
+        #expect(e.errors.contains { $0.message.contains("watches input `b`") && $0.line == 5 })
+    }
+
+    @Test("resolve_below may not be above rate_above")
+    func hysteresisOrder() {
+        let yaml = "inputs:\n  - {name: a, path: /x}\nrules:\n  - {name: r, match: 5xx, rate_above: 1%, resolve_below: 2%}\n"
+        guard case .failure(let e) = ConfigLoader.load(yaml: yaml, file: "f") else { Issue.record("should fail"); return }
+        #expect(e.errors.first?.message.contains("must not be above") == true)
+    }
+}

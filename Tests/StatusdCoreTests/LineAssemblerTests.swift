@@ -1,0 +1,62 @@
+import Testing
+@testable import StatusdCore
+
+@Suite("cutting bytes into lines")
+struct LineAssemblerTests {
+    func feed(_ a: inout LineAssembler, _ s: String) -> [String] {
+        var out: [String] = []
+        Array(s.utf8).withUnsafeBytes { raw in a.feed(raw) { out.append(String(decoding: $0, as: UTF8.self)) } }
+        return out
+    }
+
+    @Test("lines split across reads come out whole; a last line without newline is held")
+    func partial() {
+        var a = LineAssembler()
+        #expect(feed(&a, "one\ntw") == ["one"])
+        #expect(a.pendingBytes == 2)
+        #expect(feed(&a, "o\nthr") == ["two"])
+        #expect(feed(&a, "ee") == [])
+        var flushed: [String] = []
+        a.flush { flushed.append(String(decoding: $0, as: UTF8.self)) }
+        #expect(flushed == ["three"])
+        #expect(a.pendingBytes == 0)
+    }
+
+    @Test("CRLF loses its CR; empty lines are lines")
+    func crlf() {
+        var a = LineAssembler()
+        #expect(feed(&a, "a\r\n\nb\n") == ["a", "", "b"])
+    }
+
+    @Test("an over-long line is capped yet classified from its start")
+    func overlong() {
+        var a = LineAssembler(maxLineBytes: 1024)
+        let head = #"1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET /x HTTP/1.1" 503 0 ""#
+        let long = head + String(repeating: "A", count: 1 << 20) + "\"\n"
+        var lines: [String] = []
+        // Fed in 4 KiB pieces, like reads.
+        let bytes = Array((long + "next\n").utf8)
+        var i = 0
+        while i < bytes.count {
+            let end = min(bytes.count, i + 4096)
+            bytes[i..<end].withUnsafeBytes { raw in a.feed(raw) { lines.append(String(decoding: $0, as: UTF8.self)) } }
+            i = end
+        }
+        #expect(lines.count == 2)
+        #expect(lines[0].utf8.count == 1024)
+        #expect(lines[1] == "next")
+        #expect(a.cappedLines == 1)
+        #expect(parsed(lines[0]).status == 503)
+    }
+
+    @Test("a file decoder counts through its input's tally")
+    func decoder() {
+        var d = FileDecoder(format: .combined)
+        var t = InputTally(windowSeconds: 60)
+        let text = "1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 500 1\nnot a log line\n\n1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 1"
+        Array(text.utf8).withUnsafeBytes { _ = d.feed($0, arrival: 1_431_857_103, into: &t) }
+        #expect(t.totals.requests == 1 && t.totals.unparsed == 1 && t.totals.ignored == 1)
+        d.flush(arrival: 1_431_857_103, into: &t)
+        #expect(t.totals.requests == 2)
+    }
+}

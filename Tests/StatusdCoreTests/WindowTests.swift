@@ -1,0 +1,81 @@
+import Testing
+@testable import StatusdCore
+
+@Suite("sliding windows")
+struct WindowTests {
+    let fiveXX = set("5xx")
+
+    @Test("a sum covers exactly the last N seconds")
+    func slides() {
+        var w = StatusWindow(capacitySeconds: 61)
+        for s in Int64(1000)..<1100 {
+            w.add(StatusCode(200)!, count: 9, at: s)
+            w.add(StatusCode(502)!, count: 1, at: s)
+        }
+        let sum = w.sum(lastSeconds: 60, endingAt: 1099, matching: fiveXX)
+        #expect(sum.total == 600 && sum.matched == 60)
+        #expect(sum.rate == 0.1)
+        // Thirty seconds later with no traffic, half the window is empty.
+        let later = w.sum(lastSeconds: 60, endingAt: 1129, matching: fiveXX)
+        #expect(later.total == 300)
+        #expect(w.sum(lastSeconds: 60, endingAt: 1200, matching: fiveXX).total == 0)
+    }
+
+    @Test("a late line lands in its own second while that second is in the ring")
+    func lateLines() {
+        var w = StatusWindow(capacitySeconds: 300)
+        w.add(StatusCode(200)!, at: 2000)
+        let late = w.add(StatusCode(503)!, at: 1900)
+        #expect(late)
+        #expect(w.sum(lastSeconds: 50, endingAt: 2000, matching: fiveXX).matched == 0)
+        #expect(w.sum(lastSeconds: 200, endingAt: 2000, matching: fiveXX).matched == 1)
+        let tooOld = w.add(StatusCode(503)!, at: 1700)
+        #expect(!tooOld, "older than the ring: refused, the caller counts it as too late")
+    }
+
+    @Test("memory is bounded by the window, not by traffic; a 1 h window works")
+    func bounded() {
+        var w = StatusWindow(capacitySeconds: 3600)
+        for s in Int64(0)..<20_000 { w.add(StatusCode(s % 7 == 0 ? 500 : 200)!, count: 100, at: s) }
+        #expect(w.bucketsSnapshot().count == 3600)
+        let sum = w.sum(lastSeconds: 3600, endingAt: 19_999, matching: fiveXX)
+        #expect(sum.total == 360_000)
+        let sevens = (16_400..<20_000).filter { $0 % 7 == 0 }.count
+        #expect(sum.matched == UInt64(sevens * 100))
+    }
+
+    @Test("codes in a sum come most frequent first")
+    func dominantCodes() {
+        var w = StatusWindow(capacitySeconds: 60)
+        w.add(StatusCode(503)!, count: 2, at: 10)
+        w.add(StatusCode(502)!, count: 5, at: 11)
+        w.add(StatusCode(504)!, count: 2, at: 12)
+        let codes = w.sum(lastSeconds: 60, endingAt: 12, matching: fiveXX).sortedCodes
+        #expect(codes.map(\.code.rawValue) == [502, 503, 504])
+    }
+
+    @Test("a tally counts lines at their stated time, or at arrival when far off or asked to")
+    func tallyEventTime() {
+        var t = InputTally(windowSeconds: 120)
+        t.record(.entry(status: StatusCode(500)!, time: 950), arrival: 1000)
+        t.record(.entry(status: StatusCode(200)!, time: nil), arrival: 1000)
+        t.record(.entry(status: StatusCode(200)!, time: 10), arrival: 1000, timeSource: .event, maxSkew: 300)
+        t.record(.entry(status: StatusCode(500)!, time: 10), arrival: 1000, timeSource: .arrival)
+        t.record(.unparsed, arrival: 1000)
+        t.record(.ignored, arrival: 1000)
+        t.flush()
+        #expect(t.outOfRange == 1)
+        #expect(t.window.sum(lastSeconds: 10, endingAt: 1000, matching: set("5xx")).matched == 1)
+        #expect(t.window.sum(lastSeconds: 60, endingAt: 1000, matching: set("5xx")).matched == 2)
+        #expect(t.totals.requests == 4 && t.totals.unparsed == 1 && t.totals.ignored == 1)
+    }
+
+    @Test("a resized window keeps what fits")
+    func resize() {
+        var t = InputTally(windowSeconds: 600)
+        for s in Int64(0)..<600 { t.record(.entry(status: StatusCode(200)!, time: s), arrival: s) }
+        t.resize(windowSeconds: 60)
+        #expect(t.window.sum(lastSeconds: 600, endingAt: 599, matching: set("2xx")).total == 60)
+        #expect(t.totals.requests == 600)
+    }
+}
