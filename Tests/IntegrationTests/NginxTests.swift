@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+/// A real nginx on 127.0.0.1 writes its access log; statusd tails it, fires on 502/503 and resolves
+/// on healthy traffic, and its counts equal what the log holds.
+@Suite("real nginx", .serialized)
+struct NginxTests {
+    init() throws { try Journald.acquire() }
+
+    @Test("502/503 from a real nginx fire and resolve; status counts equal the log's")
+    func nginxOutage() throws {
+        defer { Journald.release() }
+        let dir = try TempDir("nginx")
+        let nginx = try Nginx(dir: dir)
+        defer { nginx.stop() }
+        try dir.write("statusd.yaml", """
+        inputs:
+          - name: nginx
+            path: \(nginx.accessLog)
+            format: combined
+            start_at: beginning
+        rules:
+          - name: server-errors
+            match: 5xx
+            rate_above: 10%
+            resolve_below: 5%
+            window: 1m
+            min_requests: 50
+            severity: critical
+        status:
+          socket: \(dir.file("s.sock"))
+        """)
+        let daemon = try StatusdProcess(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
+        defer { daemon.stop() }
+        #expect(daemon.waitReady())
+
+        try nginx.hit("/ok", count: 40)
+        try nginx.hit("/down", count: 30)        // 502: nothing listens upstream
+        try nginx.hit("/unavailable", count: 30) // 503
+        let firing = try Journald.waitForAlert(pid: daemon.pid, rule: "server-errors", state: "firing")
+        #expect(firing != nil, "stderr: \(daemon.stderrText)")
+        let codes = (firing?["STATUSD_CODES"] as? String) ?? ""
+        #expect(codes.contains("502:") && codes.contains("503:"))
+
+        try nginx.hit("/ok", count: 1300)
+        let resolved = try Journald.waitForAlert(pid: daemon.pid, rule: "server-errors", state: "resolved", timeout: 30)
+        #expect(resolved != nil)
+
+        let truth = try LogTruth.classes(nginx.accessLog)
+        #expect(truth["5xx"] == 60 && (truth["2xx"] ?? 0) >= 1340, "the log: \(truth)")
+        #expect(Proc.waitFor(5) {
+            let c = (try? daemon.counts("nginx")) ?? [:]
+            return c["2xx"] == truth["2xx"] && c["5xx"] == truth["5xx"] && c["unparsed"] == 0
+        }, "statusd: \((try? daemon.counts("nginx")) ?? [:]), log: \(truth)")
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Synchronization
+
+/// A real systemd-journald for the tests: started when none is listening, stopped by its PID
+/// when the last test that needed it is done.
+final class Journald: Sendable {
+    private struct State {
+        var users = 0
+        var process: Process?
+    }
+
+    private static let state = Mutex(State())
+
+    static var socketPath: String { "/run/systemd/journal/socket" }
+
+    /// Makes sure a journald listens; `release()` when done.
+    static func acquire() throws {
+        try state.withLock { s in
+            s.users += 1
+            if FileManager.default.fileExists(atPath: socketPath), isAnswering() { return }
+            guard let bin = Proc.which("/lib/systemd/systemd-journald", "/usr/lib/systemd/systemd-journald") else {
+                throw CocoaError(.executableNotLoadable)
+            }
+            try FileManager.default.createDirectory(atPath: "/run/systemd/journal", withIntermediateDirectories: true)
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: bin)
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            s.process = p
+            _ = Proc.waitFor(10) { isAnswering() }
+        }
+    }
+
+    static func release() {
+        state.withLock { s in
+            s.users -= 1
+            guard s.users == 0, let p = s.process else { return }
+            kill(p.processIdentifier, SIGTERM)
+            p.waitUntilExit()
+            s.process = nil
+        }
+    }
+
+    /// journald answers: a test entry sent with logger can be read back.
+    private static func isAnswering() -> Bool {
+        (try? Proc.run("/usr/bin/journalctl", ["-n", "0", "--no-pager"], timeout: 5).status) == 0
+            && FileManager.default.fileExists(atPath: socketPath)
+    }
+
+    /// The entries `pid` wrote with the given field value, as JSON objects.
+    static func entries(pid: Int32, _ matches: [String] = []) throws -> [[String: Any]] {
+        let out = try Proc.run("/usr/bin/journalctl", ["-o", "json", "--no-pager", "_PID=\(pid)"] + matches, timeout: 10)
+        return out.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    /// Waits for an entry of `pid` with `STATUSD_STATE=state` and `STATUSD_RULE=rule`.
+    static func waitForAlert(pid: Int32, rule: String, state: String, timeout: Double = 20) throws -> [String: Any]? {
+        var found: [String: Any]?
+        _ = try Proc.waitFor(timeout) {
+            found = try entries(pid: pid, ["STATUSD_RULE=\(rule)", "STATUSD_STATE=\(state)"]).first
+            return found != nil
+        }
+        return found
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// A real nginx on 127.0.0.1 writing its access log into a test folder, stopped by its PID.
+final class Nginx {
+    let process = Process()
+    let port: Int
+    let accessLog: String
+
+    static var binary: String? { Proc.which("nginx", "/usr/sbin/nginx") }
+
+    init(dir: TempDir) throws {
+        guard let bin = Self.binary else { throw CocoaError(.executableNotLoadable) }
+        port = try Self.freePort()
+        accessLog = dir.file("nginx-access.log")
+        let conf = dir.file("nginx.conf")
+        let d = dir.path
+        try """
+        daemon off;
+        master_process on;
+        worker_processes 1;
+        pid \(d)/nginx.pid;
+        error_log \(d)/nginx-error.log warn;
+        user root;
+        events { worker_connections 256; }
+        http {
+            access_log \(accessLog) combined;
+            client_body_temp_path \(d)/client_body;
+            proxy_temp_path \(d)/proxy;
+            fastcgi_temp_path \(d)/fastcgi;
+            uwsgi_temp_path \(d)/uwsgi;
+            scgi_temp_path \(d)/scgi;
+            server {
+                listen 127.0.0.1:\(port);
+                location /ok { return 200 "ok\\n"; }
+                location /unavailable { return 503; }
+                location /down { proxy_pass http://127.0.0.1:1; }
+                location /drop { return 444; }
+            }
+        }
+        """.write(toFile: conf, atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: bin)
+        process.arguments = ["-c", conf, "-p", d]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        _ = Proc.waitFor(10) { (try? Proc.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/ok"], timeout: 5).status) == 0 }
+    }
+
+    /// Requests `path` `count` times in one curl run (URL globbing), bounded in time.
+    func hit(_ path: String, count: Int) throws {
+        _ = try Proc.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "--max-time", "60", "http://127.0.0.1:\(port)\(path)?n=[1-\(count)]"], timeout: 90)
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGQUIT)
+        if !Proc.waitFor(10, { !process.isRunning }) { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit { stop() }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        guard ok else { throw CocoaError(.fileWriteUnknown) }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
+
+/// Counts of a log's lines by class, read independently of statusd (the 9th field).
+enum LogTruth {
+    static func classes(_ path: String) throws -> [String: Int] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var out: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count > 8, let first = fields[8].first else { continue }
+            out["\(first)xx", default: 0] += 1
+        }
+        return out
+    }
+}

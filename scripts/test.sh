@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what the tests need (Debian 12 packages) and runs every test: unit tests of the core and
+# integration tests against a real systemd-journald, a real nginx on 127.0.0.1 and real logrotate.
+# Run as root (the tests start journald and nginx), or with sudo available.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+need=(libsystemd-dev pkg-config systemd nginx-light logrotate curl python3)
+missing=()
+for p in "${need[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# nginx's package starts a server on port 80 when installed; the tests run their own on loopback.
+$SUDO systemctl stop nginx >/dev/null 2>&1 || true
+swift build
+log=$(mktemp)
+set +e
+swift test 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+passed=$(grep -oE 'Test run with [0-9]+ tests?( in [0-9]+ suites?)? passed' "$log" | grep -oE '[0-9]+' | head -1 || true)
+failed=$(grep -cE '^✘ Test .* failed' "$log" || true)
+echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+rm -f "$log"
+exit "$rc"
