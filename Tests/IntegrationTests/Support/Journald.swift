@@ -42,10 +42,22 @@ final class Journald: Sendable {
         }
     }
 
-    /// journald answers: a test entry sent with logger can be read back.
+    /// Something listens on journald's socket (a stale socket file left by a stopped journald
+    /// refuses the connection).
     private static func isAnswering() -> Bool {
-        (try? Proc.run("/usr/bin/journalctl", ["-n", "0", "--no-pager"], timeout: 5).status) == 0
-            && FileManager.default.fileExists(atPath: socketPath)
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            let bytes = Array(socketPath.utf8)
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0 }
+        }
     }
 
     /// The entries `pid` wrote with the given field value, as JSON objects.
