@@ -28,6 +28,23 @@ struct LineAssemblerTests {
         #expect(feed(&a, "a\r\n\nb\n") == ["a", "", "b"])
     }
 
+    @Test("an over-long URL: the line keeps its head and tail, and the status after the request is found")
+    func overlongURL() {
+        var a = LineAssembler(maxLineBytes: 4096)
+        let line = #"1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET /"# + String(repeating: "u", count: 1 << 20) + #" HTTP/1.1" 502 0 "-" "x""# + "\n"
+        var lines: [String] = []
+        let bytes = Array(line.utf8)
+        var i = 0
+        while i < bytes.count {
+            let end = min(bytes.count, i + 65536)
+            bytes[i..<end].withUnsafeBytes { raw in a.feed(raw) { lines.append(String(decoding: $0, as: UTF8.self)) } }
+            i = end
+        }
+        #expect(lines.count == 1)
+        #expect(lines[0].utf8.count == 4096)
+        #expect(parsed(lines[0]).status == 502)
+    }
+
     @Test("an over-long line is capped yet classified from its start")
     func overlong() {
         var a = LineAssembler(maxLineBytes: 1024)
@@ -44,6 +61,7 @@ struct LineAssemblerTests {
         }
         #expect(lines.count == 2)
         #expect(lines[0].utf8.count == 1024)
+        #expect(lines[0].hasPrefix(head))
         #expect(lines[1] == "next")
         #expect(a.cappedLines == 1)
         #expect(parsed(lines[0]).status == 503)

@@ -84,8 +84,15 @@ public struct ConfigLoader {
                 if let s = choice(v, "time", TimeSource.allCases.map(\.rawValue)) { result.time = TimeSource(rawValue: s)! } else { ok = false }
             case "max_skew":
                 if let d = duration(v, "max_skew") { result.maxSkewSeconds = d } else { ok = false }
+            case "max_line_bytes":
+                if let n = integer(v, "max_line_bytes"), n >= 256, n <= 16 * 1024 * 1024 { result.maxLineBytes = n } else {
+                    if v.scalar != nil { fail(v, "`max_line_bytes` must be between 256 and 16777216") }
+                    ok = false
+                }
+            case "poll":
+                if let b = boolean(v, "poll") { result.poll = b } else { ok = false }
             default:
-                unknownKey(k, in: "an input", known: ["name", "path", "format", "start_at", "time", "max_skew"])
+                unknownKey(k, in: "an input", known: ["name", "path", "format", "start_at", "time", "max_skew", "max_line_bytes", "poll"])
                 ok = false
             }
         }
@@ -217,6 +224,17 @@ public struct ConfigLoader {
             return nil
         }
         return v
+    }
+
+    private mutating func boolean(_ node: Node, _ what: String) -> Bool? {
+        guard let s = scalar(node, what) else { return nil }
+        switch s.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            fail(node, "`\(what)` must be true or false, not `\(s)`")
+            return nil
+        }
     }
 
     /// `5%`, `0.5%`, `12.5 %`: a share between 0 and 100 percent.

@@ -43,6 +43,10 @@ public struct InputConfig: Sendable, Equatable {
     /// Lines whose event time is further than this from the clock are counted at arrival time
     /// (and as out of range in status), so a bad clock or an old file cannot hide a live outage.
     public var maxSkewSeconds: Int64 = 300
+    /// Longer lines keep their first this many bytes (where the status is) and are counted.
+    public var maxLineBytes: Int = 64 * 1024
+    /// Poll the files every second instead of relying on inotify (NFS and other network mounts).
+    public var poll: Bool = false
 
     public init(name: String, paths: [String], format: LogFormat = .combined) {
         self.name = name

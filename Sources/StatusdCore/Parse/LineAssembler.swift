@@ -1,13 +1,17 @@
 /// Cuts a byte stream into lines, across the chunk boundaries of `read(2)`.
 ///
 /// A last line without its newline is held until it is completed (or `flush`ed when its file is
-/// rotated away or deleted). A line longer than `maxLineBytes` keeps its first `maxLineBytes` bytes,
-/// which is where every format puts its status, and the rest is skipped. A trailing `\r` is dropped.
+/// rotated away or deleted). A line longer than `maxLineBytes` keeps its head and its last
+/// `tailBytes` bytes and is counted: the status sits near the start of most formats, and right
+/// after the request in combined, whose over-long part is usually the URL. A trailing `\r` is dropped.
 public struct LineAssembler: Sendable {
     public let maxLineBytes: Int
     private var partial: [UInt8] = []
-    /// The held line went over the cap; the bytes up to its newline are skipped.
+    /// The held line went over the cap; its middle is skipped, its last bytes kept in `tail`.
     private var overlong = false
+    private var tail: [UInt8] = []
+    /// Bytes kept from the end of an over-long line.
+    public var tailBytes: Int { maxLineBytes / 4 }
     /// Lines that were capped.
     public private(set) var cappedLines: UInt64 = 0
 
@@ -34,8 +38,10 @@ public struct LineAssembler: Sendable {
                 emit(UnsafeRawBufferPointer(start: base, count: nl), body)
             } else {
                 append(UnsafeRawBufferPointer(start: base, count: nl))
+                if overlong { partial += tail }
                 partial.withUnsafeBytes { emit($0, body) }
                 partial.removeAll(keepingCapacity: partial.capacity <= 4 * maxLineBytes)
+                tail.removeAll(keepingCapacity: true)
                 overlong = false
             }
             pendingBytes = 0
@@ -46,8 +52,10 @@ public struct LineAssembler: Sendable {
     /// Emits a held incomplete line as if it had ended: the file will not grow any more.
     public mutating func flush(_ body: (UnsafeRawBufferPointer) -> Void) {
         guard !partial.isEmpty || overlong else { return }
+        if overlong { partial += tail }
         partial.withUnsafeBytes { emit($0, body) }
         partial.removeAll()
+        tail.removeAll()
         overlong = false
         pendingBytes = 0
     }
@@ -55,25 +63,57 @@ public struct LineAssembler: Sendable {
     /// Drops a held incomplete line (a truncated file starts over).
     public mutating func reset() {
         partial.removeAll()
+        tail.removeAll()
         overlong = false
         pendingBytes = 0
     }
 
-    private mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        pendingBytes += bytes.count
-        let room = maxLineBytes - partial.count
-        if bytes.count > room {
-            if room > 0 { partial.append(contentsOf: bytes.prefix(room)) }
-            if !overlong { overlong = true; cappedLines &+= 1 }
-        } else {
+    private mutating func append(_ all: UnsafeRawBufferPointer) {
+        pendingBytes += all.count
+        var bytes = all
+        if partial.isEmpty, !overlong {
+            // A run of NULs before a line's first byte is a hole, not part of the line.
+            var k = 0
+            while k < bytes.count, bytes[k] == 0 { k += 1 }
+            bytes = UnsafeRawBufferPointer(rebasing: bytes[k...])
+        }
+        let headCap = maxLineBytes - tailBytes
+        if !overlong, partial.count + bytes.count <= maxLineBytes {
             partial.append(contentsOf: bytes)
+            return
+        }
+        if !overlong {
+            overlong = true
+            cappedLines &+= 1
+            // Everything past the head moves to the tail.
+            if partial.count > headCap {
+                tail = Array(partial[headCap...])
+                partial.removeSubrange(headCap...)
+            }
+            let room = headCap - partial.count
+            partial.append(contentsOf: bytes.prefix(room))
+            bytes = UnsafeRawBufferPointer(rebasing: bytes[min(room, bytes.count)...])
+        }
+        if bytes.count >= tailBytes {
+            tail = Array(bytes.suffix(tailBytes))
+        } else {
+            tail.append(contentsOf: bytes)
+            if tail.count > tailBytes { tail.removeFirst(tail.count - tailBytes) }
         }
     }
 
+    /// Hands a line on without its `\r`. Leading NUL bytes are skipped: a writer that keeps its
+    /// old offset after a truncation leaves a hole of NULs before its next line. A line of NULs
+    /// only is no line.
     private func emit(_ line: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
-        var count = min(line.count, maxLineBytes)
-        if count > 0, line[count - 1] == ASCII.cr { count -= 1 }
-        body(UnsafeRawBufferPointer(rebasing: line[0..<count]))
+        var count = line.count
+        var start = 0
+        if count > 0, line[0] == 0 {
+            while start < count, line[start] == 0 { start += 1 }
+            if start == count { return }
+        }
+        if count > start, line[count - 1] == ASCII.cr { count -= 1 }
+        body(UnsafeRawBufferPointer(rebasing: line[start..<count]))
     }
 }
 

@@ -72,6 +72,15 @@ public struct InputTally: Sendable {
 
     /// Restores totals (from a checkpoint).
     public mutating func restoreTotals(_ counts: StatusCounts) { totals = counts }
+
+    mutating func restoreCounters(tooLate: UInt64, outOfRange: UInt64) {
+        self.tooLate = tooLate
+        self.outOfRange = outOfRange
+    }
+
+    mutating func restoreWindow(_ code: StatusCode, count: UInt32, at second: Int64) {
+        window.add(code, count: count, at: second)
+    }
 }
 
 extension StatusWindow {

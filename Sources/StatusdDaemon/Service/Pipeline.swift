@@ -24,6 +24,9 @@ public final class Pipeline: @unchecked Sendable {
     private var configLoadedAt: Int64
     private var lastReloadError: String?
     public let configPath: String
+    private let checkpoints: CheckpointStore
+    private var savedGeneration: UInt64 = .max
+    private var checkpointFailing = false
 
     public init(config: StatusdConfig, configPath: String, sinks: [any AlertSink], logger: Logger,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
@@ -33,6 +36,7 @@ public final class Pipeline: @unchecked Sendable {
         self.logger = logger
         self.clock = clock
         self.tailer = Tailer(logger: logger)
+        self.checkpoints = CheckpointStore(directory: config.stateDir, logger: logger)
         self.engine = RuleEngine(rules: config.rules)
         self.startedAt = clock()
         self.configLoadedAt = startedAt
@@ -44,9 +48,11 @@ public final class Pipeline: @unchecked Sendable {
     public func run() {
         lock.withLock {
             let now = clock()
+            restoreCheckpoint(now: now)
             setUpTallies(now: now)
             tailer.configure(config.inputs, tallies: &tallies, now: now)
             lastFullScan = now
+            saveCheckpoint(now: now)
         }
         notifier.ready(status: statusLine())
         logger.notice("statusd is running", metadata: ["inputs": "\(config.inputs.count)", "rules": "\(config.rules.count)"])
@@ -72,7 +78,10 @@ public final class Pipeline: @unchecked Sendable {
             }
         }
         notifier.stopping()
-        lock.withLock { tailer.handleEvents(tallies: &tallies, now: clock()) }
+        lock.withLock {
+            tailer.handleEvents(tallies: &tallies, now: clock())
+            saveCheckpoint(now: clock(), force: true)
+        }
         logger.notice("statusd stopped")
     }
 
@@ -98,7 +107,9 @@ public final class Pipeline: @unchecked Sendable {
             for input in config.inputs {
                 lineRates[input.name, default: LineRate()].sample(lines: tallies[input.name]?.totals.lines ?? 0, at: now)
             }
-            return engine.evaluate(orderedTallies(), now: now)
+            let events = engine.evaluate(orderedTallies(), now: now)
+            saveCheckpoint(now: now, force: !events.isEmpty)
+            return events
         }
         for event in events {
             log(event)
@@ -128,6 +139,47 @@ public final class Pipeline: @unchecked Sendable {
             next[input.name] = t
         }
         tallies = next
+    }
+
+    // MARK: checkpoints
+
+    private func restoreCheckpoint(now: Int64) {
+        guard let cp = checkpoints.load(now: now) else { return }
+        for input in config.inputs {
+            if let snap = cp.inputs[input.name] {
+                tallies[input.name] = InputTally(snapshot: snap, windowSeconds: config.windowSeconds(for: input.name))
+            }
+        }
+        engine.restore(states: cp.alerts)
+        tailer.restore(cp.files, seenInputs: Set(cp.inputs.keys))
+        let firing = cp.alerts.filter { $0.value.phase == .firing }.map(\.key).sorted()
+        logger.notice("resumed from the state file", metadata: [
+            "files": "\(cp.files.count)", "saved_at": "\(CivilTime.iso8601(cp.savedAt))",
+            "firing": "\(firing.joined(separator: ","))",
+        ])
+    }
+
+    /// Saves offsets, totals, windows and alert states in one atomic write, when anything changed
+    /// (or `force`). Called once a second and at shutdown.
+    private func saveCheckpoint(now: Int64, force: Bool = false) {
+        guard force || tailer.generation != savedGeneration else { return }
+        for name in tallies.keys { tallies[name]!.flush() }
+        var inputs: [String: TallySnapshot] = [:]
+        for (name, t) in tallies { inputs[name] = t.snapshot }
+        let cp = Checkpoint(savedAt: now, inputs: inputs, files: tailer.checkpoints, alerts: engine.states)
+        do {
+            try checkpoints.save(cp)
+            savedGeneration = tailer.generation
+            if checkpointFailing {
+                checkpointFailing = false
+                logger.notice("the state file can be written again", metadata: ["path": "\(checkpoints.path)"])
+            }
+        } catch {
+            if !checkpointFailing {
+                logger.error("cannot write the state file: \(error); counts will not survive a restart", metadata: ["path": "\(checkpoints.path)"])
+            }
+            checkpointFailing = true
+        }
     }
 
     // MARK: reload

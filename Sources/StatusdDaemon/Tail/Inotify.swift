@@ -14,6 +14,8 @@ final class Inotify {
     struct Event {
         var wd: Int32
         var mask: UInt32
+        /// Pairs an IN_MOVED_FROM with its IN_MOVED_TO.
+        var cookie: UInt32
         var name: String
     }
 
@@ -48,6 +50,7 @@ final class Inotify {
                 while off + header <= n {
                     let wd = raw.loadUnaligned(fromByteOffset: off, as: Int32.self)
                     let mask = raw.loadUnaligned(fromByteOffset: off + 4, as: UInt32.self)
+                    let cookie = raw.loadUnaligned(fromByteOffset: off + 8, as: UInt32.self)
                     let len = Int(raw.loadUnaligned(fromByteOffset: off + 12, as: UInt32.self))
                     var name = ""
                     if len > 0 {
@@ -55,7 +58,7 @@ final class Inotify {
                         let end = bytes.firstIndex(of: 0) ?? bytes.endIndex
                         name = String(decoding: raw[(off + header)..<end], as: UTF8.self)
                     }
-                    events.append(Event(wd: wd, mask: mask, name: name))
+                    events.append(Event(wd: wd, mask: mask, cookie: cookie, name: name))
                     off += header + len
                 }
             }

@@ -23,6 +23,8 @@ final class TailedFile {
     /// When the file last grew (Unix seconds), for draining.
     var lastGrowth: Int64
     var lines: UInt64 = 0
+    /// The first bytes' hash, grown as the file grows to 256 bytes.
+    var fingerprint: Fingerprint = .empty
 
     init(path: String, input: String, fd: Int32, identity: FileIdentity, offset: UInt64, decoder: FileDecoder, now: Int64) {
         self.path = path
@@ -34,7 +36,7 @@ final class TailedFile {
         self.lastGrowth = now
     }
 
-    static func open(path: String, input: String, decoder: FileDecoder, atEnd: Bool, now: Int64) -> Result<TailedFile, Errno> {
+    static func open(path: String, input: String, decoder: FileDecoder, atEnd: Bool, now: Int64, offset resume: UInt64? = nil) -> Result<TailedFile, Errno> {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return .failure(Errno(errno)) }
         guard let st = FileStat.fd(fd) else {
@@ -42,8 +44,10 @@ final class TailedFile {
             Glibc.close(fd)
             return .failure(e)
         }
-        let offset = atEnd ? UInt64(st.st_size) : 0
-        return .success(TailedFile(path: path, input: input, fd: fd, identity: FileIdentity(st), offset: offset, decoder: decoder, now: now))
+        let offset = resume ?? (atEnd ? UInt64(st.st_size) : 0)
+        let f = TailedFile(path: path, input: input, fd: fd, identity: FileIdentity(st), offset: offset, decoder: decoder, now: now)
+        f.fingerprint = Fingerprint.of(fd: fd) ?? .empty
+        return .success(f)
     }
 
     /// The file's size now.
@@ -53,6 +57,14 @@ final class TailedFile {
     var isDeleted: Bool { (FileStat.fd(fd)?.st_nlink ?? 0) == 0 }
 
     func closeFile() { Glibc.close(fd) }
+
+    /// The offset of the first byte not yet counted: never inside a line.
+    var committedOffset: UInt64 { offset - UInt64(decoder.pendingBytes) }
+
+    var checkpoint: FileCheckpoint {
+        FileCheckpoint(input: input, path: path, device: identity.device, inode: identity.inode,
+                       offset: committedOffset, fingerprint: fingerprint)
+    }
 
     var report: FileReport {
         FileReport(path: path, state: state.rawValue, offset: offset, size: size)

@@ -31,9 +31,13 @@ final class Tailer {
     private let inotify: Inotify?
     private var watches: [String: Int32] = [:]
     private var watchedDirs: [Int32: String] = [:]
-    private var scannedInputs: Set<String> = []
-    private var buffer: UnsafeMutableRawBufferPointer
-    private let logger: Logger
+    var scannedInputs: Set<String> = []
+    let buffer: UnsafeMutableRawBufferPointer
+    let logger: Logger
+    /// Bumped on every change worth a checkpoint (bytes read, files opened or closed).
+    var generation: UInt64 = 0
+    /// Checkpointed files not yet matched to a file on disk (only before the first scan).
+    var resume: [FileIdentity: FileCheckpoint] = [:]
     /// A rotated file is closed once it has not grown for this long.
     let drainQuietSeconds: Int64 = 5
     /// Paths the directory watches could not cover; rescanned by polling.
@@ -93,7 +97,8 @@ final class Tailer {
     }
 
     private func addWatch(_ dir: String) {
-        guard let inotify else { pollingDirectories.insert(dir); return }
+        let polled = inputs.contains { $0.config.poll && $0.patterns.contains { $0.directory == dir } }
+        guard let inotify, !polled else { pollingDirectories.insert(dir); return }
         let wd = inotify.watch(directory: dir)
         if wd >= 0 {
             watches[dir] = wd
@@ -117,6 +122,8 @@ final class Tailer {
         var rescanNeeded = false
         var modified: Set<String> = []
         var unknownWrite = false
+        var movedFrom: [UInt32: String] = [:]
+        var renamedAway: [(from: String, to: String)] = []
         for e in events {
             if e.mask & UInt32(IN_Q_OVERFLOW) != 0 {
                 logger.warning("inotify queue overflowed; rescanning every log")
@@ -137,10 +144,13 @@ final class Tailer {
             if e.mask & UInt32(IN_MODIFY) != 0 {
                 if active[path] != nil { modified.insert(path) } else { unknownWrite = true }
             }
+            if e.mask & UInt32(IN_MOVED_FROM) != 0 { movedFrom[e.cookie] = path }
+            if e.mask & UInt32(IN_MOVED_TO) != 0, let from = movedFrom[e.cookie] { renamedAway.append((from, path)) }
             if e.mask & UInt32(IN_CREATE | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_ATTRIB) != 0 {
                 rescanNeeded = true
             }
         }
+        for move in renamedAway { adoptUnseen(move.from, renamedTo: move.to, tallies: &tallies, now: now) }
         for path in modified {
             if let f = active[path] { read(f, tallies: &tallies, now: now) }
         }
@@ -165,7 +175,10 @@ final class Tailer {
         var closed: [TailedFile] = []
         for f in draining {
             read(f, tallies: &tallies, now: now)
-            if f.isDeleted || now - f.lastGrowth >= drainQuietSeconds {
+            // A deleted file is read to its end and closed once a writer that still held it has
+            // stopped (1 s), so it never keeps disk space for long; a renamed one after 5 s quiet.
+            let quiet = now - f.lastGrowth
+            if quiet >= drainQuietSeconds || (f.isDeleted && quiet >= 1) {
                 finish(f, tallies: &tallies, now: now)
                 closed.append(f)
             }
@@ -210,8 +223,9 @@ final class Tailer {
                 draining.append(f)
             }
         }
-        let drainingIDs = Set(draining.map(\.identity))
         active = stillActive
+        if !resume.isEmpty { resumeRotated(matched: Set(byIdentity.keys), tallies: &tallies, now: now) }
+        let drainingIDs = Set(draining.map(\.identity))
         let openIDs = Set(active.values.map(\.identity))
 
         for m in matched {
@@ -230,10 +244,13 @@ final class Tailer {
             let name = m.input.config.name
             let firstSight = !scannedInputs.contains(name)
             let atEnd = firstSight && m.input.config.startAt == .end
-            let decoder = FileDecoder(format: m.input.config.format, timeSource: m.input.config.time, maxSkew: m.input.config.maxSkewSeconds)
-            switch TailedFile.open(path: m.path, input: name, decoder: decoder, atEnd: atEnd, now: now) {
+            let saved = resume.removeValue(forKey: id).flatMap { $0.input == name ? $0 : nil }
+            switch TailedFile.open(path: m.path, input: name, decoder: makeDecoder(m.input.config), atEnd: atEnd, now: now, offset: saved?.offset) {
             case .success(let f):
+                // The saved fingerprint makes `read` check that this is still the file it was.
+                if let saved { f.fingerprint = saved.fingerprint }
                 active[m.path] = f
+                generation &+= 1
                 if errors.removeValue(forKey: m.path) != nil { logger.notice("can read \(m.path) again") }
                 logger.info("following \(m.path)", metadata: ["input": "\(name)", "offset": "\(f.offset)"])
                 read(f, tallies: &tallies, now: now)
@@ -242,10 +259,72 @@ final class Tailer {
             }
         }
         for input in inputs { scannedInputs.insert(input.config.name) }
+        resume = [:]
         // Files that vanished from a rescan's error list are fine again.
         for path in errors.keys where !matched.contains(where: { $0.path == path }) && access(path, F_OK) != 0 {
             errors[path] = nil
         }
+    }
+
+    func makeDecoder(_ c: InputConfig) -> FileDecoder {
+        FileDecoder(format: c.format, timeSource: c.time, maxSkew: c.maxSkewSeconds, maxLineBytes: c.maxLineBytes)
+    }
+
+    /// After a restart: checkpointed files that are no longer at a configured path were rotated
+    /// while statusd was down. Found by device and inode in their directory, they are finished
+    /// from their saved offset before the new files are read.
+    private func resumeRotated(matched: Set<FileIdentity>, tallies: inout [String: InputTally], now: Int64) {
+        for cp in resume.values.sorted(by: { $0.path < $1.path }) where !matched.contains(cp.identity) {
+            guard let input = inputs.first(where: { $0.config.name == cp.input }) else { continue }
+            let dir = Self.pattern(cp.path).directory
+            let found = listDirectory(dir).first { path in
+                if case .success(let st) = FileStat.path(path) { return FileIdentity(st) == cp.identity }
+                return false
+            }
+            resume[cp.identity] = nil
+            guard let path = found else {
+                logger.warning("\(cp.path) was rotated away while statusd was down and cannot be found uncompressed; its unread end is lost",
+                               metadata: ["input": "\(cp.input)"])
+                continue
+            }
+            guard case .success(let f) = TailedFile.open(path: path, input: cp.input, decoder: makeDecoder(input.config), atEnd: false, now: now, offset: cp.offset) else { continue }
+            f.fingerprint = cp.fingerprint
+            f.state = .draining
+            logger.info("finishing \(path), rotated while statusd was down", metadata: ["offset": "\(cp.offset)"])
+            while read(f, tallies: &tallies, now: now) > 0 {}
+            draining.append(f)
+        }
+    }
+
+    /// A file renamed away from a configured path before statusd ever opened it (two rotations
+    /// in quick succession): it was created after the last scan, so it is read from its start.
+    private func adoptUnseen(_ from: String, renamedTo to: String, tallies: inout [String: InputTally], now: Int64) {
+        guard case .success(let st) = FileStat.path(to), (st.st_mode & S_IFMT) == S_IFREG else { return }
+        let id = FileIdentity(st)
+        guard !active.values.contains(where: { $0.identity == id }), !draining.contains(where: { $0.identity == id }) else { return }
+        let fromPattern = Self.pattern(from)
+        guard let input = inputs.first(where: { input in
+            scannedInputs.contains(input.config.name) && input.patterns.contains { p in
+                p.directory == fromPattern.directory && (p.isGlob ? fnmatch(p.name, fromPattern.name, 0) == 0 : p.name == fromPattern.name)
+            }
+        }) else { return }
+        guard case .success(let f) = TailedFile.open(path: to, input: input.config.name, decoder: makeDecoder(input.config), atEnd: false, now: now) else { return }
+        f.state = .draining
+        logger.info("reading \(to): rotated away from \(from) before it was seen", metadata: ["input": "\(input.config.name)"])
+        read(f, tallies: &tallies, now: now)
+        draining.append(f)
+        generation &+= 1
+    }
+
+    /// Files to resume (from a checkpoint), and the inputs that were already seen before it.
+    func restore(_ files: [FileCheckpoint], seenInputs: Set<String>) {
+        for f in files { resume[f.identity] = f }
+        scannedInputs = seenInputs
+    }
+
+    /// Where every open file stands, for the checkpoint.
+    var checkpoints: [FileCheckpoint] {
+        (Array(active.values) + draining).map(\.checkpoint).sorted { $0.path < $1.path }
     }
 
     private func noteError(_ path: String, _ e: Errno) {
@@ -259,55 +338,18 @@ final class Tailer {
     private func match(_ p: Pattern) -> [String] {
         let prefix = p.directory == "/" ? "/" : p.directory + "/"
         guard p.isGlob else { return [prefix + p.name] }
-        guard let dir = opendir(p.directory) else { return [] }
-        defer { closedir(dir) }
-        var out: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name == "." || name == ".." { continue }
-            if Self.isCompressed(name) { continue }
-            if fnmatch(p.name, name, 0) == 0 { out.append(prefix + name) }
-        }
-        return out.sorted()
+        return listDirectory(p.directory).filter { fnmatch(p.name, String($0.dropFirst(prefix.count)), 0) == 0 }
     }
 
     static func isCompressed(_ name: String) -> Bool {
         [".gz", ".bz2", ".xz", ".zst", ".lz4", ".zip"].contains { name.hasSuffix($0) }
     }
 
-    // MARK: reading
-
-    /// Reads what was appended to `f` since the last read, up to 16 MiB at a time.
-    @discardableResult
-    func read(_ f: TailedFile, tallies: inout [String: InputTally], now: Int64) -> Int {
-        guard let st = FileStat.fd(f.fd) else { return 0 }
-        let size = UInt64(st.st_size)
-        if size < f.offset {
-            logger.notice("\(f.path) was truncated; reading it from its start", metadata: ["was": "\(f.offset)", "now": "\(size)"])
-            f.offset = 0
-            f.decoder.reset()
-        }
-        var total = 0
-        while total < 16 * 1024 * 1024 {
-            let n = pread(f.fd, buffer.baseAddress, buffer.count, off_t(f.offset))
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-            let lines = f.decoder.feed(chunk, arrival: now, into: &tallies[f.input, default: InputTally(windowSeconds: 60)])
-            f.lines &+= UInt64(lines)
-            f.offset += UInt64(n)
-            total += n
-        }
-        if total > 0 { f.lastGrowth = now }
-        return total
-    }
-
     /// Counts a drained file's held last line and closes it.
     private func finish(_ f: TailedFile, tallies: inout [String: InputTally], now: Int64) {
         f.decoder.flush(arrival: now, into: &tallies[f.input, default: InputTally(windowSeconds: 60)])
         f.closeFile()
+        generation &+= 1
         logger.info("closed \(f.path) after rotation", metadata: ["input": "\(f.input)", "offset": "\(f.offset)"])
     }
 
