@@ -92,3 +92,35 @@ struct TailingTests {
         }, "the deleted log is still held open")
     }
 }
+
+@Suite("polling inputs")
+struct PollingTests {
+    @Test("an input with poll: true (NFS) is followed without inotify, rotation included")
+    func pollInput() throws {
+        let dir = try TempDir("poll")
+        try dir.write("access.log", "")
+        try dir.write("statusd.yaml", """
+        inputs:
+          - name: nfs
+            path: \(dir.file("access.log"))
+            poll: true
+        rules:
+          - {name: server-errors, match: 5xx, rate_above: 5%}
+        status:
+          socket: \(dir.file("s.sock"))
+        state_dir: \(dir.file("state"))
+        """)
+        let daemon = try StatusdProcess(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
+        defer { daemon.stop() }
+        #expect(daemon.waitReady())
+        try dir.append("access.log", AccessLines.make(200, count: 4))
+        #expect(Proc.waitFor(5) { (try? daemon.counts("nfs")["2xx"]) == 4 })
+        try FileManager.default.moveItem(atPath: dir.file("access.log"), toPath: dir.file("access.log.1"))
+        try dir.append("access.log.1", AccessLines.make(502, count: 2))
+        try dir.append("access.log", AccessLines.make(404, count: 3))
+        #expect(Proc.waitFor(5) {
+            let c = (try? daemon.counts("nfs")) ?? [:]
+            return c["2xx"] == 4 && c["5xx"] == 2 && c["4xx"] == 3
+        })
+    }
+}

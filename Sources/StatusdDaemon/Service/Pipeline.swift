@@ -100,7 +100,7 @@ public final class Pipeline: @unchecked Sendable {
     /// Once a second: the slow checks, the rules, the alerts.
     private func tick(now: Int64) {
         let events: [AlertEvent] = lock.withLock {
-            let full = now - lastFullScan >= 5
+            let full = now - lastFullScan >= 10
             if full { lastFullScan = now }
             tailer.tick(tallies: &tallies, now: now, fullScan: full)
             for name in tallies.keys { tallies[name]!.flush() }
