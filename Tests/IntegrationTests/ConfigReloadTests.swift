@@ -14,6 +14,7 @@ struct ConfigReloadTests {
             rate_above: 5%
         status:
           socket: \(dir.file("s.sock"))
+        state_dir: \(dir.file("state"))
         """
     }
 

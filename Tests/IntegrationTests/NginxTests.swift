@@ -29,6 +29,7 @@ struct NginxTests {
             severity: critical
         status:
           socket: \(dir.file("s.sock"))
+        state_dir: \(dir.file("state"))
         """)
         let daemon = try StatusdProcess(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
         defer { daemon.stop() }

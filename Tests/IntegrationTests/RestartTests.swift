@@ -112,3 +112,18 @@ struct RestartTests {
         #expect(after <= before)
     }
 }
+
+@Suite("state directory")
+struct StateDirectoryTests {
+    @Test("a second daemon on the same state directory refuses to start")
+    func exclusive() throws {
+        let dir = try TempDir("statelock")
+        try dir.write("access.log", "")
+        let first = try RotationTests.start(dir)
+        defer { first.stop() }
+        try dir.write("second.yaml", RotationTests.config(dir).replacingOccurrences(of: "s.sock", with: "s2.sock"))
+        let out = try Proc.run(StatusdProcess.binary, ["run", "--config", dir.file("second.yaml")], timeout: 20)
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("another statusd uses the state directory"))
+    }
+}

@@ -15,6 +15,7 @@ struct TailingTests {
             rate_above: 5%
         status:
           socket: \(dir.file("s.sock"))
+        state_dir: \(dir.file("state"))
         """
     }
 

@@ -8,6 +8,8 @@ import UnixSignals
 public enum Daemon {
     public static func run(config: StatusdConfig, configPath: String, version: String) async throws {
         let logger = Logger(label: "statusd")
+        let stateLock = try StateDirectoryLock(directory: config.stateDir)
+        defer { withExtendedLifetime(stateLock) {} }
         var sinks: [any AlertSink] = []
         if Journal.isAvailable { sinks.append(JournalAlertSink()) }
         if !Journal.stderrIsJournal { sinks.append(StderrAlertSink()) }

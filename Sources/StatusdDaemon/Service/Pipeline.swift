@@ -191,6 +191,11 @@ public final class Pipeline: @unchecked Sendable {
             if newConfig.statusSocket != config.statusSocket {
                 logger.warning("status.socket changed; the new path takes effect on restart")
             }
+            var newConfig = newConfig
+            if newConfig.stateDir != config.stateDir {
+                logger.warning("state_dir changed; the new directory takes effect on restart")
+                newConfig.stateDir = config.stateDir
+            }
             config = newConfig
             setUpTallies(now: now)
             engine.replaceRules(newConfig.rules)

@@ -25,7 +25,8 @@ final class LogWriter: @unchecked Sendable {
             var i = 0
             while i < total, !stopFlag.load(ordering: .relaxed) {
                 if pauseFlag.load(ordering: .relaxed) { usleep(1000); continue }
-                if reopen, Self.inode(path: path) != ino {
+                // Like a server after its reopen signal: only once the new file is there.
+                if reopen, case let now = Self.inode(path: path), now != 0, now != ino {
                     close(fd)
                     fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
                     ino = Self.inode(fd: fd)
