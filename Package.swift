@@ -21,6 +21,12 @@ let package = Package(
             pkgConfig: "libsystemd",
             providers: [.apt(["libsystemd-dev"])]
         ),
+        // zlib, for `statusd replay` of rotated .gz logs; Debian: zlib1g-dev.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // The pure core: parse, classify, window, rule, notify (rendering), config.
         // No I/O and no clock reads: time comes in as arguments.
         .target(
@@ -33,6 +39,7 @@ let package = Package(
             dependencies: [
                 "StatusdCore",
                 "CSystemd",
+                "CZlib",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -19,7 +19,7 @@ public struct StatusCode: Hashable, Comparable, Sendable, CustomStringConvertibl
     public init(unchecked value: UInt16) { rawValue = value }
 
     /// The status `000`: no HTTP response reached the client.
-    public static let none = StatusCode(unchecked: 0)
+    public static let noResponse = StatusCode(unchecked: 0)
 
     /// First digit: 1 to 5 for the RFC classes, 0 for `000`, 6 to 9 for codes no RFC defines.
     public var classDigit: Int { Int(rawValue / 100) }

@@ -91,9 +91,25 @@ public struct ConfigLoader {
                 }
             case "poll":
                 if let b = boolean(v, "poll") { result.poll = b } else { ok = false }
+            case "status_key":
+                let keys = stringList(v, "status_key")
+                if keys.isEmpty { ok = false } else { result.formatOptions.statusKeys = keys }
+            case "time_key":
+                let keys = stringList(v, "time_key")
+                if keys.isEmpty { ok = false } else { result.formatOptions.timeKeys = keys }
+            case "pattern":
+                if let s = scalar(v, "pattern") {
+                    if let problem = RegexParser.problem(with: s) { fail(v, problem); ok = false } else { result.formatOptions.pattern = s }
+                } else { ok = false }
             default:
-                unknownKey(k, in: "an input", known: ["name", "path", "format", "start_at", "time", "max_skew", "max_line_bytes", "poll"])
+                unknownKey(k, in: "an input", known: ["name", "path", "format", "start_at", "time", "max_skew", "max_line_bytes", "poll", "status_key", "time_key", "pattern"])
                 ok = false
+            }
+        }
+        if result.format == .regex, map["pattern"] == nil { fail(map["format"] ?? node, "format `regex` needs a `pattern` with a named group `(?<status>...)`"); ok = false }
+        if !result.format.isJSON {
+            for key in ["status_key", "time_key"] {
+                if let k = map.keys.first(where: { $0.string == key }) { fail(k, "`\(key)` applies to JSON formats only, not `\(result.format.rawValue)`"); ok = false }
             }
         }
         if name == nil, map["name"] == nil { fail(node, "an input needs a `name`"); ok = false }
@@ -224,6 +240,12 @@ public struct ConfigLoader {
             return nil
         }
         return v
+    }
+
+    /// A string or a list of strings.
+    private mutating func stringList(_ node: Node, _ what: String) -> [String] {
+        if let list = node.sequence { return list.compactMap { scalar($0, what) } }
+        return scalar(node, what).map { [$0] } ?? []
     }
 
     private mutating func boolean(_ node: Node, _ what: String) -> Bool? {

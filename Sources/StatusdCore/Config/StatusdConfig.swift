@@ -38,6 +38,8 @@ public struct InputConfig: Sendable, Equatable {
     /// Paths or globs (`/var/log/nginx/*access.log`).
     public var paths: [String]
     public var format: LogFormat = .combined
+    /// JSON keys and the regex pattern.
+    public var formatOptions = FormatOptions()
     public var startAt: StartPosition = .end
     public var time: TimeSource = .event
     /// Lines whose event time is further than this from the clock are counted at arrival time

@@ -8,9 +8,10 @@ public struct FileDecoder: Sendable {
     public let timeSource: TimeSource
     public let maxSkew: Int64
 
-    public init(format: LogFormat, timeSource: TimeSource = .event, maxSkew: Int64 = 300, maxLineBytes: Int = 64 * 1024) {
+    public init(format: LogFormat, options: FormatOptions = FormatOptions(), timeSource: TimeSource = .event,
+                maxSkew: Int64 = 300, maxLineBytes: Int = 64 * 1024) {
         assembler = LineAssembler(maxLineBytes: maxLineBytes)
-        parser = format.makeParser()
+        parser = format.makeParser(options)
         self.timeSource = timeSource
         self.maxSkew = maxSkew
     }
@@ -29,6 +30,21 @@ public struct FileDecoder: Sendable {
         return lines
     }
 
+    /// Parses the complete lines in `chunk` and hands each result to `body` (replay drives time
+    /// from the lines themselves).
+    public mutating func parse(_ chunk: UnsafeRawBufferPointer, _ body: (ParseResult) -> Void) {
+        var parser = self.parser
+        assembler.feed(chunk) { line in body(parser.parse(line)) }
+        self.parser = parser
+    }
+
+    /// Parses a held last line, at the end of a file.
+    public mutating func flush(_ body: (ParseResult) -> Void) {
+        var parser = self.parser
+        assembler.flush { line in body(parser.parse(line)) }
+        self.parser = parser
+    }
+
     /// Counts a held last line that will never get its newline.
     public mutating func flush(arrival: Int64, into tally: inout InputTally) {
         var parser = self.parser
@@ -42,4 +58,7 @@ public struct FileDecoder: Sendable {
     public mutating func reset() { assembler.reset() }
 
     public var pendingBytes: Int { assembler.pendingBytes }
+
+    /// What `format: auto` chose for this file, once it has.
+    public var detectedFormat: LogFormat? { parser.detectedFormat }
 }

@@ -22,18 +22,68 @@ extension LineParser {
         var copy = line
         return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
     }
+
+    /// The format an auto-detecting parser chose, if this is one.
+    public var detectedFormat: LogFormat? { (self as? AutoParser)?.detected }
 }
 
 /// The formats statusd reads. Each names a parser.
 public enum LogFormat: String, CaseIterable, Sendable, Codable {
-    /// nginx/Apache combined, and its variants (vhost prefix, extra fields, syslog prefix).
+    /// nginx/Apache combined and its variants (vhost prefix, extra fields, syslog prefix).
     case combined
     /// Common log format: combined without referer and user agent. Same parser.
     case common
+    /// JSON lines with `status_key` / `time_key` (defaults: `status`, and common time keys).
+    case json
+    /// nginx `log_format ... escape=json`.
+    case nginxJSON = "nginx-json"
+    case caddy, traefik, cloudflare, akamai
+    /// W3C extended (IIS): `#Fields:` headers, space separated.
+    case w3c
+    /// CloudFront standard logs: W3C, tab separated.
+    case cloudfront
+    /// AWS application load balancer.
+    case alb
+    /// HAProxy httplog.
+    case haproxy
+    /// A regular expression with named groups `status` and `time` (`pattern:`).
+    case regex
+    /// Detected per file from its first lines.
+    case auto
 
-    public func makeParser() -> any LineParser {
+    public var isJSON: Bool { [.json, .nginxJSON, .caddy, .traefik, .cloudflare, .akamai].contains(self) }
+
+    /// A parser for this format; `options` carries the keys and pattern an input configured.
+    public func makeParser(_ options: FormatOptions = FormatOptions()) -> any LineParser {
         switch self {
         case .combined, .common: return CombinedParser()
+        case .json, .nginxJSON, .caddy, .traefik, .cloudflare, .akamai:
+            let preset = JSONParser.preset(self)
+            return JSONParser(statusKeys: options.statusKeys ?? preset.status, timeKeys: options.timeKeys ?? preset.time)
+        case .w3c: return W3CParser()
+        case .cloudfront: return W3CParser(defaultFields: W3CParser.cloudFrontFields)
+        case .alb: return ALBParser()
+        case .haproxy: return HAProxyParser()
+        case .regex:
+            if let pattern = options.pattern, let p = try? RegexParser(pattern: pattern) { return p }
+            return CombinedParser()
+        case .auto: return AutoParser()
         }
+    }
+}
+
+/// Per-input parser settings.
+public struct FormatOptions: Sendable, Equatable {
+    /// JSON: status keys, first present wins (dotted paths for nested objects).
+    public var statusKeys: [String]?
+    /// JSON: time keys, first present wins.
+    public var timeKeys: [String]?
+    /// regex: the pattern.
+    public var pattern: String?
+
+    public init(statusKeys: [String]? = nil, timeKeys: [String]? = nil, pattern: String? = nil) {
+        self.statusKeys = statusKeys
+        self.timeKeys = timeKeys
+        self.pattern = pattern
     }
 }

@@ -95,8 +95,11 @@ public struct FileReport: Codable, Sendable, Equatable {
     public var size: UInt64
     public var bytesBehind: UInt64
     public var error: String?
+    /// With `format: auto`: the format chosen for this file.
+    public var detectedFormat: String?
 
-    public init(path: String, state: String, offset: UInt64, size: UInt64, error: String? = nil) {
+    public init(path: String, state: String, offset: UInt64, size: UInt64, error: String? = nil, detectedFormat: String? = nil) {
+        self.detectedFormat = detectedFormat
         self.path = path
         self.state = state
         self.offset = offset
@@ -107,7 +110,7 @@ public struct FileReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case path, state, offset, size, error
-        case bytesBehind = "bytes_behind"
+        case bytesBehind = "bytes_behind", detectedFormat = "detected_format"
     }
 }
 

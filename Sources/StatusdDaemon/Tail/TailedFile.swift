@@ -67,6 +67,6 @@ final class TailedFile {
     }
 
     var report: FileReport {
-        FileReport(path: path, state: state.rawValue, offset: offset, size: size)
+        FileReport(path: path, state: state.rawValue, offset: offset, size: size, detectedFormat: decoder.detectedFormat?.rawValue)
     }
 }

@@ -268,7 +268,7 @@ final class Tailer {
     }
 
     func makeDecoder(_ c: InputConfig) -> FileDecoder {
-        FileDecoder(format: c.format, timeSource: c.time, maxSkew: c.maxSkewSeconds, maxLineBytes: c.maxLineBytes)
+        FileDecoder(format: c.format, options: c.formatOptions, timeSource: c.time, maxSkew: c.maxSkewSeconds, maxLineBytes: c.maxLineBytes)
     }
 
     /// After a restart: checkpointed files that are no longer at a configured path were rotated

@@ -1,0 +1,4 @@
+#ifndef STATUSD_CZLIB_SHIM_H
+#define STATUSD_CZLIB_SHIM_H
+#include <zlib.h>
+#endif

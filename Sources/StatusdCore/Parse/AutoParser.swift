@@ -1,0 +1,50 @@
+/// Detects a file's format from its first lines, then parses the rest with it.
+///
+/// Candidates are tried in an order that avoids false positives (W3C headers, JSON presets by
+/// their keys, ALB, HAProxy, then combined). The first one that reads an access line is kept;
+/// `detected` names it for `statusd status`.
+public struct AutoParser: LineParser {
+    private var chosen: (any LineParser)?
+    private var w3c = W3CParser()
+    private var sawW3CHeader = false
+    public private(set) var detected: LogFormat?
+
+    public init() {}
+
+    public mutating func parse(_ line: UnsafeRawBufferPointer) -> ParseResult {
+        if var p = chosen {
+            let r = p.parse(line)
+            chosen = p
+            return r
+        }
+        if line.first == UInt8(ascii: "#") {
+            sawW3CHeader = true
+            _ = w3c.parse(line)
+            return .ignored
+        }
+        if line.allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab }) { return .ignored }
+        for format in candidates(line) {
+            var p: any LineParser = format == .w3c || format == .cloudfront ? w3c : format.makeParser()
+            if case .entry = p.parse(line) {
+                chosen = p
+                detected = format
+                return p.parse(line)
+            }
+        }
+        return .unparsed
+    }
+
+    private func candidates(_ line: UnsafeRawBufferPointer) -> [LogFormat] {
+        if sawW3CHeader { return [line.contains(ASCII.tab) ? .cloudfront : .w3c] }
+        if line.contains(UInt8(ascii: "{")) {
+            let text = String(decoding: line.prefix(4096), as: UTF8.self)
+            if text.contains("\"EdgeResponseStatus\"") { return [.cloudflare] }
+            if text.contains("\"reqTimeSec\"") && text.contains("\"statusCode\"") { return [.akamai] }
+            if text.contains("\"DownstreamStatus\"") { return [.traefik] }
+            if text.contains("\"ts\"") && text.contains("\"status\"") { return [.caddy] }
+            if text.contains("\"status\"") { return [.json] }
+        }
+        if line.count > 10, line.contains(ASCII.tab) { return [.cloudfront, .combined] }
+        return [.alb, .haproxy, .combined]
+    }
+}

@@ -1,0 +1,45 @@
+/// HAProxy `option httplog`, usually behind a syslog prefix:
+/// `client:port [accept_date] frontend backend/server Tq/Tw/Tc/Tr/Ta status bytes ...`.
+/// A status of `-1` (no response was sent) counts as `000`, an abort. Start-up and TCP lines
+/// are not access lines and are counted as unparsed.
+public struct HAProxyParser: LineParser {
+    public init() {}
+
+    public func parse(_ line: UnsafeRawBufferPointer) -> ParseResult {
+        let n = line.count
+        guard n > 0 else { return .ignored }
+        // The accept date: `[25/Feb/2019:16:19:48.143]`.
+        var i = 0
+        var time: Int64?
+        while i < n {
+            if line[i] == ASCII.openBracket, i + 3 < n, line[i + 3] == ASCII.slash, let t = acceptDate(line, i + 1) {
+                time = t
+                break
+            }
+            i += 1
+        }
+        guard time != nil else { return .unparsed }
+        while i < n, line[i] != ASCII.closeBracket { i += 1 }
+        i += 1
+        // frontend, backend/server, timers, status
+        var tokens: [Range<Int>] = []
+        while i < n, tokens.count < 4 {
+            while i < n, line[i] == ASCII.space { i += 1 }
+            let s = i
+            while i < n, line[i] != ASCII.space { i += 1 }
+            if s < i { tokens.append(s..<i) }
+        }
+        guard tokens.count == 4, line[tokens[2]].contains(ASCII.slash),
+              let status = Digits.status(UnsafeRawBufferPointer(rebasing: line[tokens[3]])) else { return .unparsed }
+        return .entry(status: status, time: time)
+    }
+
+    /// `25/Feb/2019:16:19:48.143` (local time of the proxy, no zone: read as UTC).
+    private func acceptDate(_ p: UnsafeRawBufferPointer, _ start: Int) -> Int64? {
+        // HAProxy writes milliseconds: `16:19:48.143]`, which tells it from the common log time.
+        guard start + 25 <= p.count, p[start + 20] == UInt8(ascii: "."), p[start + 24] == ASCII.closeBracket else { return nil }
+        var text = Array(p[start..<(start + 20)])
+        text += Array(" +0000".utf8)
+        return text.withUnsafeBytes { CommonLogTime.parse($0, from: 0) }
+    }
+}

@@ -1,0 +1,92 @@
+/// JSON lines: nginx `escape=json`, Caddy, Traefik, Cloudflare Logpush, Akamai DataStream 2, or
+/// any JSON log with configurable status and time keys (dotted paths for nested objects).
+///
+/// Each key is a list of candidates, the first present wins. A prefix before the object
+/// (syslog, `caddy  | ` from compose) is skipped. An object spread over several lines (a
+/// pretty-printed export) is gathered until it closes.
+public struct JSONParser: LineParser {
+    private let scanner: JSONFieldScanner
+    private let statusCount: Int
+    private var found: [Range<Int>?]
+    private var pending: [UInt8] = []
+    private var depth = 0
+    private var inString = false
+    private var escaped = false
+    public static let maxObjectBytes = 1 << 20
+
+    public init(statusKeys: [String], timeKeys: [String]) {
+        scanner = JSONFieldScanner(paths: statusKeys + timeKeys)
+        statusCount = statusKeys.count
+        found = Array(repeating: nil, count: statusKeys.count + timeKeys.count)
+    }
+
+    public mutating func parse(_ line: UnsafeRawBufferPointer) -> ParseResult {
+        if !pending.isEmpty {
+            pending.append(UInt8(ascii: "\n"))
+            pending.append(contentsOf: line)
+            track(line, from: 0)
+            if depth > 0 {
+                if pending.count > Self.maxObjectBytes { pending.removeAll(); depth = 0; return .unparsed }
+                return .ignored
+            }
+            let whole = pending
+            pending.removeAll(keepingCapacity: true)
+            return whole.withUnsafeBytes { object($0, from: 0) }
+        }
+        guard let brace = line.firstIndex(of: UInt8(ascii: "{")) else {
+            return line.allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab }) ? .ignored : .unparsed
+        }
+        depth = 0; inString = false; escaped = false
+        track(line, from: brace)
+        if depth > 0 {
+            // An object that goes on over the next lines.
+            pending.append(contentsOf: line[brace...])
+            return .ignored
+        }
+        return object(line, from: brace)
+    }
+
+    private mutating func object(_ p: UnsafeRawBufferPointer, from start: Int) -> ParseResult {
+        guard scanner.scan(p, from: start, into: &found) else { return .unparsed }
+        var status: StatusCode?
+        for k in 0..<statusCount {
+            if let r = found[k], let s = Digits.status(UnsafeRawBufferPointer(rebasing: p[r])) { status = s; break }
+        }
+        guard let status else { return .unparsed }
+        var time: Int64?
+        for k in statusCount..<found.count {
+            if let r = found[k], let t = TimeText.parse(UnsafeRawBufferPointer(rebasing: p[r])) { time = t; break }
+        }
+        return .entry(status: status, time: time)
+    }
+
+    /// Brace depth outside strings.
+    private mutating func track(_ p: UnsafeRawBufferPointer, from start: Int) {
+        for i in start..<p.count {
+            let b = p[i]
+            if inString {
+                if escaped { escaped = false } else if b == ASCII.backslash { escaped = true } else if b == ASCII.quote { inString = false }
+            } else if b == ASCII.quote {
+                inString = true
+            } else if b == UInt8(ascii: "{") {
+                depth += 1
+            } else if b == UInt8(ascii: "}") {
+                depth -= 1
+            }
+        }
+    }
+}
+
+extension JSONParser {
+    /// Status and time keys of each JSON preset.
+    public static func preset(_ format: LogFormat) -> (status: [String], time: [String]) {
+        switch format {
+        case .caddy: return (["status"], ["ts"])
+        case .traefik: return (["DownstreamStatus", "OriginStatus"], ["StartUTC", "time", "StartLocal"])
+        case .cloudflare: return (["EdgeResponseStatus"], ["EdgeStartTimestamp", "EdgeEndTimestamp"])
+        case .akamai: return (["statusCode"], ["reqTimeSec"])
+        case .nginxJSON: return (["status"], ["time_iso8601", "time_local", "msec", "time"])
+        default: return (["status"], ["time", "ts", "timestamp", "@timestamp", "time_iso8601", "time_local", "msec"])
+        }
+    }
+}

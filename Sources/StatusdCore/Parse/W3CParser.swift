@@ -1,0 +1,62 @@
+/// W3C extended log format: IIS (space separated) and CloudFront (tab separated).
+///
+/// The field order is whatever the last `#Fields:` line said, so a header that changes in the
+/// middle of a file is followed. A `#Date:` header gives the date when the fields carry a time only.
+/// Without any header, CloudFront's documented order is assumed.
+public struct W3CParser: LineParser {
+    private var statusIndex: Int?
+    private var dateIndex: Int?
+    private var timeIndex: Int?
+    private var headerDate: [UInt8] = []
+    private var splitter = FieldSplitter()
+
+    /// CloudFront's standard order up to `sc-status` (the 24- and 33-field headers agree on it).
+    public static let cloudFrontFields = ["date", "time", "x-edge-location", "sc-bytes", "c-ip", "cs-method", "cs(Host)", "cs-uri-stem", "sc-status"]
+
+    public init(defaultFields: [String]? = nil) {
+        if let f = defaultFields { setFields(f) }
+    }
+
+    private mutating func setFields(_ names: [String]) {
+        statusIndex = names.firstIndex(of: "sc-status")
+        dateIndex = names.firstIndex(of: "date") ?? names.firstIndex(of: "date-local")
+        timeIndex = names.firstIndex(of: "time") ?? names.firstIndex(of: "time-local")
+    }
+
+    public mutating func parse(_ line: UnsafeRawBufferPointer) -> ParseResult {
+        guard let first = line.first else { return .ignored }
+        if first == UInt8(ascii: "#") {
+            header(line)
+            return .ignored
+        }
+        if line.allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab }) { return .ignored }
+        guard let si = statusIndex else { return .unparsed }
+        splitter.split(line, tab: line.contains(ASCII.tab))
+        guard let field = splitter.field(line, si) else { return .unparsed }
+        // An empty quoted status (Incapsula: the connection closed before a response) is `000`.
+        guard let status = field.isEmpty ? StatusCode.noResponse : Digits.status(field) else { return .unparsed }
+        return .entry(status: status, time: time(line))
+    }
+
+    private func time(_ line: UnsafeRawBufferPointer) -> Int64? {
+        guard let ti = timeIndex, let t = splitter.field(line, ti), t.count >= 8 else { return nil }
+        var text: [UInt8] = []
+        if let di = dateIndex, let d = splitter.field(line, di) { text.append(contentsOf: d) } else { text.append(contentsOf: headerDate) }
+        guard text.count == 10 else { return nil }
+        text.append(ASCII.space)
+        text.append(contentsOf: t)
+        return text.withUnsafeBytes { TimeText.rfc3339($0) }
+    }
+
+    private mutating func header(_ line: UnsafeRawBufferPointer) {
+        let text = String(decoding: line, as: UTF8.self)
+        if text.hasPrefix("#Fields:") {
+            let names = text.dropFirst(8).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            setFields(names)
+        } else if text.hasPrefix("#Date:") {
+            let rest = text.dropFirst(6).drop(while: { $0 == " " || $0 == "\t" })
+            let date = Array(rest.prefix(10).utf8)
+            if date.count == 10, date[4] == ASCII.dash { headerDate = date }
+        }
+    }
+}
