@@ -98,6 +98,37 @@ struct ConfigLoaderTests {
         #expect(e.errors.contains { $0.message.contains("watches input `b`") && $0.line == 5 })
     }
 
+    @Test("format options: JSON keys, regex pattern, prefix, lateness")
+    func formatOptions() throws {
+        let good = """
+        inputs:
+          - {name: cf, path: /var/log/cf/*.json, format: cloudflare, status_key: OriginResponseStatus}
+          - {name: app, path: /var/log/app.json, format: json, status_key: [response.status, status], time_key: ts}
+          - {name: custom, path: /var/log/custom.log, format: regex, pattern: 'status=(?<status>\\d{3})'}
+          - {name: lb, path: /var/log/alb.log, format: alb, prefix: syslog, max_lateness: 10m}
+        rules:
+          - {name: r, match: 5xx, rate_above: 1%}
+        """
+        let c = try ConfigLoader.load(yaml: good, file: "f").get()
+        #expect(c.inputs[0].formatOptions.statusKeys == ["OriginResponseStatus"])
+        #expect(c.inputs[1].formatOptions.statusKeys == ["response.status", "status"])
+        #expect(c.inputs[2].formatOptions.pattern == #"status=(?<status>\d{3})"#)
+        #expect(c.inputs[3].formatOptions.prefix == .syslog && c.inputs[3].maxLatenessSeconds == 600)
+        #expect(c.windowSeconds(for: "lb") == 300 + 600 + 1)
+        let bad = """
+        inputs:
+          - {name: a, path: /x, format: combined, status_key: status}
+          - {name: b, path: /y, format: regex}
+          - {name: c, path: /z, format: regex, pattern: 'status=(\\d+)'}
+        rules:
+          - {name: r, match: 5xx, rate_above: 1%}
+        """
+        guard case .failure(let e) = ConfigLoader.load(yaml: bad, file: "f") else { Issue.record("should fail"); return }
+        #expect(e.errors.contains { $0.line == 2 && $0.message.contains("applies to JSON formats only") })
+        #expect(e.errors.contains { $0.line == 3 && $0.message.contains("needs a `pattern`") })
+        #expect(e.errors.contains { $0.line == 4 && $0.message.contains("named group") })
+    }
+
     @Test("resolve_below may not be above rate_above")
     func hysteresisOrder() {
         let yaml = "inputs:\n  - {name: a, path: /x}\nrules:\n  - {name: r, match: 5xx, rate_above: 1%, resolve_below: 2%}\n"

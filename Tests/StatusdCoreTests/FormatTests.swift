@@ -150,6 +150,22 @@ struct FormatTests {
         #expect(p.parse("/b 404") == .entry(status: StatusCode(404)!, time: nil))
     }
 
+    @Test("a syslog or container prefix before a field-counting format is removed")
+    func prefixes() {
+        let alb = #"https 2026-11-20T10:00:01.5Z app/lb/1 1.2.3.4:1 - 0.001 -1 -1 460 - 34 0 "GET https://x:443/ HTTP/1.1" "ua""#
+        var plain = LogFormat.alb.makeParser()
+        #expect(plain.parse(alb) == .entry(status: StatusCode(460)!, time: 1_795_168_801))
+        var syslog = LogFormat.alb.makeParser(FormatOptions(prefix: .syslog))
+        #expect(syslog.parse("Nov 20 10:00:01 lb1 alb-logs: " + alb) == .entry(status: StatusCode(460)!, time: 1_795_168_801))
+        var auto = LogFormat.alb.makeParser()
+        #expect(auto.parse("Nov 20 10:00:01 lb1 alb-logs[12]: " + alb) == .entry(status: StatusCode(460)!, time: 1_795_168_801))
+        var w3c = LogFormat.w3c.makeParser()
+        #expect(w3c.parse("iis  | #Fields: date time sc-status") == .ignored)
+        #expect(w3c.parse("iis  | 2026-11-20 10:00:00 503") == .entry(status: StatusCode(503)!, time: 1_795_168_800))
+        var none = LogFormat.alb.makeParser(FormatOptions(prefix: .none))
+        #expect(none.parse("Nov 20 10:00:01 lb1 alb-logs: " + alb) == .unparsed)
+    }
+
     @Test("regex: named groups status and time")
     func regex() throws {
         let pattern = #"^(?<time>\S+) req=\d+ status=(?<status>\d{3})"#

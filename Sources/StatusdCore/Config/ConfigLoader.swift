@@ -91,6 +91,10 @@ public struct ConfigLoader {
                 }
             case "poll":
                 if let b = boolean(v, "poll") { result.poll = b } else { ok = false }
+            case "max_lateness":
+                if let d = duration(v, "max_lateness") { result.maxLatenessSeconds = min(d, 86400) } else { ok = false }
+            case "prefix":
+                if let p = choice(v, "prefix", LinePrefix.allCases.map(\.rawValue)) { result.prefix = LinePrefix(rawValue: p)! } else { ok = false }
             case "status_key":
                 let keys = stringList(v, "status_key")
                 if keys.isEmpty { ok = false } else { result.formatOptions.statusKeys = keys }
@@ -102,7 +106,7 @@ public struct ConfigLoader {
                     if let problem = RegexParser.problem(with: s) { fail(v, problem); ok = false } else { result.formatOptions.pattern = s }
                 } else { ok = false }
             default:
-                unknownKey(k, in: "an input", known: ["name", "path", "format", "start_at", "time", "max_skew", "max_line_bytes", "poll", "status_key", "time_key", "pattern"])
+                unknownKey(k, in: "an input", known: ["name", "path", "format", "start_at", "time", "max_skew", "max_line_bytes", "poll", "status_key", "time_key", "pattern", "max_lateness", "prefix"])
                 ok = false
             }
         }
@@ -115,6 +119,7 @@ public struct ConfigLoader {
         if name == nil, map["name"] == nil { fail(node, "an input needs a `name`"); ok = false }
         if paths.isEmpty, map["path"] == nil { fail(node, "an input needs a `path` (a file or a glob)"); ok = false }
         guard ok, let name else { return nil }
+        result.formatOptions.prefix = result.prefix
         result.name = name
         result.paths = paths
         return result

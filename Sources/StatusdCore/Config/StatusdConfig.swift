@@ -13,9 +13,11 @@ public struct StatusdConfig: Sendable, Equatable {
 
     public static let defaultPath = "/etc/statusd/statusd.yaml"
 
-    /// The longest window any rule over `input` needs, at least 1 s.
+    /// The ring an input needs: the longest window of its rules plus the lateness it accepts.
     public func windowSeconds(for input: String) -> Int {
-        Int(rules.filter { $0.watches(input: input) }.map(\.window).max() ?? 60) + 1
+        let lateness = inputs.first { $0.name == input }?.maxLatenessSeconds ?? 60
+        let longest = rules.filter { $0.watches(input: input) }.map(\.window).max() ?? 60
+        return Int(longest + lateness) + 1
     }
 }
 
@@ -45,6 +47,11 @@ public struct InputConfig: Sendable, Equatable {
     /// Lines whose event time is further than this from the clock are counted at arrival time
     /// (and as out of range in status), so a bad clock or an old file cannot hide a live outage.
     public var maxSkewSeconds: Int64 = 300
+    /// Lines up to this much older than the newest seen still land in their own second; older
+    /// ones are counted as too late (shown in status), never dropped silently.
+    public var maxLatenessSeconds: Int64 = 60
+    /// A syslog or container prefix before each line.
+    public var prefix: LinePrefix = .auto
     /// Longer lines keep their first this many bytes (where the status is) and are counted.
     public var maxLineBytes: Int = 64 * 1024
     /// Poll the files every second instead of relying on inotify (NFS and other network mounts).

@@ -60,9 +60,9 @@ public enum LogFormat: String, CaseIterable, Sendable, Codable {
         case .json, .nginxJSON, .caddy, .traefik, .cloudflare, .akamai:
             let preset = JSONParser.preset(self)
             return JSONParser(statusKeys: options.statusKeys ?? preset.status, timeKeys: options.timeKeys ?? preset.time)
-        case .w3c: return W3CParser()
-        case .cloudfront: return W3CParser(defaultFields: W3CParser.cloudFrontFields)
-        case .alb: return ALBParser()
+        case .w3c: return PrefixedParser(W3CParser(), prefix: options.prefix)
+        case .cloudfront: return PrefixedParser(W3CParser(defaultFields: W3CParser.cloudFrontFields), prefix: options.prefix)
+        case .alb: return PrefixedParser(ALBParser(), prefix: options.prefix)
         case .haproxy: return HAProxyParser()
         case .regex:
             if let pattern = options.pattern, let p = try? RegexParser(pattern: pattern) { return p }
@@ -80,10 +80,13 @@ public struct FormatOptions: Sendable, Equatable {
     public var timeKeys: [String]?
     /// regex: the pattern.
     public var pattern: String?
+    /// A syslog or container prefix to remove for formats that count fields.
+    public var prefix: LinePrefix = .auto
 
-    public init(statusKeys: [String]? = nil, timeKeys: [String]? = nil, pattern: String? = nil) {
+    public init(statusKeys: [String]? = nil, timeKeys: [String]? = nil, pattern: String? = nil, prefix: LinePrefix = .auto) {
         self.statusKeys = statusKeys
         self.timeKeys = timeKeys
         self.pattern = pattern
+        self.prefix = prefix
     }
 }
