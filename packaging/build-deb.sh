@@ -20,7 +20,7 @@ Package: statusd
 Version: $version
 Architecture: $arch
 Maintainer: statusd maintainers <statusd@localhost>
-Depends: libsystemd0, libc6
+Depends: libsystemd0, zlib1g, libc6
 Section: admin
 Priority: optional
 Description: alerts on HTTP 5xx, Cloudflare 52x and client-abort rates from access logs

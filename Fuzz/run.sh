@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the parser fuzzer (libFuzzer + AddressSanitizer) from the core's sources and runs it.
+#   Fuzz/run.sh [SECONDS]   (default 60); seeds: the real logs and the format fixtures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+# The core without the YAML config loader (its only dependency, Yams, is not needed here).
+mapfile -t sources < <(find Sources/StatusdCore -name '*.swift' ! -path '*/Config/ConfigLoader.swift')
+swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name StatusdFuzz "${sources[@]}" Fuzz/ParserFuzzer.swift -o "$out/fuzz-parsers"
+mkdir -p "$out/corpus"
+find ../shared/realdata Tests/Fixtures -type f -size -200k -exec cp {} "$out/corpus/" \;
+"$out/fuzz-parsers" -max_total_time="$seconds" -max_len=4096 "$out/corpus" 2>&1 | tail -5
