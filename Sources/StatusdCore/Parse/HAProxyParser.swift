@@ -21,25 +21,32 @@ public struct HAProxyParser: LineParser {
         guard time != nil else { return .unparsed }
         while i < n, line[i] != ASCII.closeBracket { i += 1 }
         i += 1
-        // frontend, backend/server, timers, status
-        var tokens: [Range<Int>] = []
-        while i < n, tokens.count < 4 {
+        // frontend, backend/server, timers, status: the timers hold slashes.
+        var timers = 0..<0
+        var status = 0..<0
+        for k in 0..<4 {
             while i < n, line[i] == ASCII.space { i += 1 }
             let s = i
             while i < n, line[i] != ASCII.space { i += 1 }
-            if s < i { tokens.append(s..<i) }
+            guard s < i else { return .unparsed }
+            if k == 2 { timers = s..<i }
+            if k == 3 { status = s..<i }
         }
-        guard tokens.count == 4, line[tokens[2]].contains(ASCII.slash),
-              let status = Digits.status(UnsafeRawBufferPointer(rebasing: line[tokens[3]])) else { return .unparsed }
-        return .entry(status: status, time: time)
+        guard line[timers].contains(ASCII.slash),
+              let code = Digits.status(UnsafeRawBufferPointer(rebasing: line[status])) else { return .unparsed }
+        return .entry(status: code, time: time)
     }
 
     /// `25/Feb/2019:16:19:48.143` (local time of the proxy, no zone: read as UTC).
     private func acceptDate(_ p: UnsafeRawBufferPointer, _ start: Int) -> Int64? {
         // HAProxy writes milliseconds: `16:19:48.143]`, which tells it from the common log time.
         guard start + 25 <= p.count, p[start + 20] == UInt8(ascii: "."), p[start + 24] == ASCII.closeBracket else { return nil }
-        var text = Array(p[start..<(start + 20)])
-        text += Array(" +0000".utf8)
-        return text.withUnsafeBytes { CommonLogTime.parse($0, from: 0) }
+        return withUnsafeTemporaryAllocation(byteCount: 26, alignment: 1) { buf in
+            buf.copyMemory(from: UnsafeRawBufferPointer(rebasing: p[start..<(start + 20)]))
+            buf[20] = ASCII.space
+            buf[21] = ASCII.plus
+            for k in 22..<26 { buf[k] = ASCII.zero }
+            return CommonLogTime.parse(UnsafeRawBufferPointer(buf), from: 0)
+        }
     }
 }

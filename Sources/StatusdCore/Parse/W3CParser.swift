@@ -38,14 +38,20 @@ public struct W3CParser: LineParser {
         return .entry(status: status, time: time(line))
     }
 
+    /// `date` (or the `#Date:` header's) and `time` joined on the stack: no allocation per line.
     private func time(_ line: UnsafeRawBufferPointer) -> Int64? {
-        guard let ti = timeIndex, let t = splitter.field(line, ti), t.count >= 8 else { return nil }
-        var text: [UInt8] = []
-        if let di = dateIndex, let d = splitter.field(line, di) { text.append(contentsOf: d) } else { text.append(contentsOf: headerDate) }
-        guard text.count == 10 else { return nil }
-        text.append(ASCII.space)
-        text.append(contentsOf: t)
-        return text.withUnsafeBytes { TimeText.rfc3339($0) }
+        guard let ti = timeIndex, let t = splitter.field(line, ti), t.count >= 8, t.count <= 20 else { return nil }
+        let field = dateIndex.flatMap { splitter.field(line, $0) }
+        return headerDate.withUnsafeBytes { header in
+            let d = field ?? header
+            guard d.count == 10 else { return nil }
+            return withUnsafeTemporaryAllocation(byteCount: 32, alignment: 1) { buf in
+                buf.copyMemory(from: d)
+                buf[10] = ASCII.space
+                UnsafeMutableRawBufferPointer(rebasing: buf[11...]).copyMemory(from: t)
+                return TimeText.rfc3339(UnsafeRawBufferPointer(rebasing: buf[0..<(11 + t.count)]))
+            }
+        }
     }
 
     private mutating func header(_ line: UnsafeRawBufferPointer) {
