@@ -4,40 +4,40 @@ import Testing
 /// Restarts: `kill -9` in the middle of a burst, rotation while down, a corrupt state file.
 @Suite("restarts and checkpoints", .serialized)
 struct RestartTests {
+    /// Starts a daemon and a writer, `kill -9`s the daemon mid-burst, runs `whileDown`, restarts
+    /// it and checks the totals against what the writer wrote.
+    func killMidBurst(_ dir: TempDir, lines: Int, perSecond: Int, after: UInt32, label: String,
+                      whileDown: () throws -> Void = {}) throws -> StatusdProcess {
+        try dir.write("access.log", "")
+        let first = try RotationTests.start(dir)
+        let writer = LogWriter(path: dir.file("access.log"))
+        writer.start(total: lines, perSecond: perSecond)
+        usleep(after)
+        first.signal(SIGKILL)
+        first.process.waitUntilExit()
+        usleep(300_000)
+        try whileDown()
+        let daemon = try RotationTests.start(dir)
+        writer.wait()
+        RotationTests.expectExact(daemon, writer.classes, label)
+        return daemon
+    }
+
     @Test("kill -9 in the middle of a burst, restart: the totals equal what the file holds")
     func killNine() throws {
         let dir = try TempDir("kill9")
-        try dir.write("access.log", "")
-        var daemon = try RotationTests.start(dir)
-        let writer = LogWriter(path: dir.file("access.log"))
-        writer.start(total: 8000, perSecond: 4000)
-        usleep(900_000)
-        daemon.signal(SIGKILL)
-        daemon.process.waitUntilExit()
-        usleep(300_000)
-        daemon = try RotationTests.start(dir)
-        defer { daemon.stop() }
-        writer.wait()
-        RotationTests.expectExact(daemon, writer.classes, "kill -9 mid-burst")
+        let daemon = try killMidBurst(dir, lines: 8000, perSecond: 4000, after: 900_000, label: "kill -9 mid-burst")
+        daemon.stop()
     }
 
     @Test("rotated while down: the old file is finished from its offset, the new one read whole")
     func rotatedWhileDown() throws {
         let dir = try TempDir("downrot")
-        try dir.write("access.log", "")
-        var daemon = try RotationTests.start(dir)
-        let writer = LogWriter(path: dir.file("access.log"))
-        writer.start(total: 9000, perSecond: 3000)
-        usleep(700_000)
-        daemon.signal(SIGKILL)
-        daemon.process.waitUntilExit()
-        usleep(300_000)
-        try Logrotate.rotate(dir, log: dir.file("access.log"), options: ["create", "delaycompress", "compress"])
-        usleep(500_000)
-        daemon = try RotationTests.start(dir)
+        let daemon = try killMidBurst(dir, lines: 9000, perSecond: 3000, after: 700_000, label: "rotation while down") {
+            try Logrotate.rotate(dir, log: dir.file("access.log"), options: ["create", "delaycompress", "compress"])
+            usleep(500_000)
+        }
         defer { daemon.stop() }
-        writer.wait()
-        RotationTests.expectExact(daemon, writer.classes, "rotation while down")
         #expect(daemon.stderrText.contains("rotated while statusd was down"))
     }
 

@@ -3,6 +3,18 @@ import Testing
 
 @Suite("cutting bytes into lines")
 struct LineAssemblerTests {
+    /// Feeds `bytes` in `size`-byte pieces, like reads, and collects the lines.
+    func feedInChunks(_ a: inout LineAssembler, _ bytes: [UInt8], size: Int) -> [String] {
+        var lines: [String] = []
+        var i = 0
+        while i < bytes.count {
+            let end = min(bytes.count, i + size)
+            bytes[i..<end].withUnsafeBytes { raw in a.feed(raw) { lines.append(String(decoding: $0, as: UTF8.self)) } }
+            i = end
+        }
+        return lines
+    }
+
     func feed(_ a: inout LineAssembler, _ s: String) -> [String] {
         var out: [String] = []
         Array(s.utf8).withUnsafeBytes { raw in a.feed(raw) { out.append(String(decoding: $0, as: UTF8.self)) } }
@@ -32,14 +44,7 @@ struct LineAssemblerTests {
     func overlongURL() {
         var a = LineAssembler(maxLineBytes: 4096)
         let line = #"1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET /"# + String(repeating: "u", count: 1 << 20) + #" HTTP/1.1" 502 0 "-" "x""# + "\n"
-        var lines: [String] = []
-        let bytes = Array(line.utf8)
-        var i = 0
-        while i < bytes.count {
-            let end = min(bytes.count, i + 65536)
-            bytes[i..<end].withUnsafeBytes { raw in a.feed(raw) { lines.append(String(decoding: $0, as: UTF8.self)) } }
-            i = end
-        }
+        let lines = feedInChunks(&a, Array(line.utf8), size: 65536)
         #expect(lines.count == 1)
         #expect(lines[0].utf8.count == 4096)
         #expect(parsed(lines[0]).status == 502)
@@ -50,15 +55,7 @@ struct LineAssemblerTests {
         var a = LineAssembler(maxLineBytes: 1024)
         let head = #"1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET /x HTTP/1.1" 503 0 ""#
         let long = head + String(repeating: "A", count: 1 << 20) + "\"\n"
-        var lines: [String] = []
-        // Fed in 4 KiB pieces, like reads.
-        let bytes = Array((long + "next\n").utf8)
-        var i = 0
-        while i < bytes.count {
-            let end = min(bytes.count, i + 4096)
-            bytes[i..<end].withUnsafeBytes { raw in a.feed(raw) { lines.append(String(decoding: $0, as: UTF8.self)) } }
-            i = end
-        }
+        let lines = feedInChunks(&a, Array((long + "next\n").utf8), size: 4096)
         #expect(lines.count == 2)
         #expect(lines[0].utf8.count == 1024)
         #expect(lines[0].hasPrefix(head))

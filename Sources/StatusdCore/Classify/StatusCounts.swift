@@ -2,7 +2,7 @@
 ///
 /// A dense table indexed by code, so counting a line is one increment. The views that
 /// `statusd status` shows (`1xx`..`5xx`, `52x`, `aborts`, `other`, `unparsed`) are derived from it.
-public struct StatusCounts: Sendable, Equatable, Codable {
+public struct StatusCounts: Sendable, Equatable {
     public private(set) var perCode: [UInt64]
     /// Lines that are not access lines a parser understood: never counted as a status.
     public var unparsed: UInt64 = 0

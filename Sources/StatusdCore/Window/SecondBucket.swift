@@ -1,5 +1,5 @@
 /// The requests of one second, by code. Sparse: a second holds a handful of distinct codes.
-public struct SecondBucket: Sendable, Equatable, Codable {
+public struct SecondBucket: Sendable, Equatable {
     /// Unix second this bucket holds, or `Int64.min` when empty.
     public var second: Int64
     public var codes: [UInt16]

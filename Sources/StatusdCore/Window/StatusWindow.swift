@@ -3,7 +3,7 @@
 /// Memory is bounded by the window's length, not by traffic. A line is put in the bucket of the
 /// second it happened (event time), so a late line still lands in its second while that second is
 /// inside the ring; older lines are refused and the caller counts them as too late.
-public struct StatusWindow: Sendable, Equatable, Codable {
+public struct StatusWindow: Sendable, Equatable {
     public let capacity: Int
     private var ring: [SecondBucket]
     /// The newest second any bucket has held.

@@ -214,12 +214,11 @@ final class Tailer {
         // Open files whose identity is no longer at any matched path start draining;
         // those found under another matched name follow it.
         var stillActive: [String: TailedFile] = [:]
-        for (path, f) in active {
+        for f in active.values {
             if let m = byIdentity[f.identity], m.input.config.name == f.input {
                 f.path = m.path
                 stillActive[m.path] = f
             } else {
-                _ = path
                 f.state = .draining
                 draining.append(f)
             }
