@@ -114,6 +114,13 @@ struct PollingTests {
         let daemon = try StatusdProcess(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
         defer { daemon.stop() }
         #expect(daemon.waitReady())
+        // Polled, not watched: the daemon's inotify descriptor holds no watch.
+        let fdinfo = "/proc/\(daemon.pid)/fdinfo"
+        let watches = try FileManager.default.contentsOfDirectory(atPath: fdinfo).map {
+            ((try? String(contentsOfFile: fdinfo + "/" + $0, encoding: .utf8)) ?? "")
+                .split(separator: "\n").filter { $0.hasPrefix("inotify wd:") }.count
+        }.reduce(0, +)
+        #expect(watches == 0, "a poll: true input must not be watched with inotify")
         try dir.append("access.log", AccessLines.make(200, count: 4))
         #expect(Proc.waitFor(5) { (try? daemon.counts("nfs")["2xx"]) == 4 })
         try FileManager.default.moveItem(atPath: dir.file("access.log"), toPath: dir.file("access.log.1"))

@@ -16,10 +16,11 @@ struct Fingerprint: Equatable, Codable, Sendable {
 
     /// The fingerprint of the first `upTo` bytes of `fd` (fewer if the file is shorter).
     static func of(fd: Int32, upTo: Int = maxLength) -> Fingerprint? {
-        var buf = [UInt8](repeating: 0, count: upTo)
-        let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, upTo, 0) }
-        guard n >= 0 else { return nil }
-        return Fingerprint(bytes: buf[0..<n])
+        withUnsafeTemporaryAllocation(byteCount: max(1, upTo), alignment: 1) { buf in
+            let n = pread(fd, buf.baseAddress, upTo, 0)
+            guard n >= 0 else { return nil }
+            return Fingerprint(bytes: UnsafeRawBufferPointer(rebasing: buf[0..<n]))
+        }
     }
 
     init(length: Int, hash: UInt64) {
@@ -27,13 +28,15 @@ struct Fingerprint: Equatable, Codable, Sendable {
         self.hash = hash
     }
 
-    init(bytes: ArraySlice<UInt8>) {
+    init<Bytes: Sequence<UInt8>>(bytes: Bytes) {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325 // FNV-1a
+        var n = 0
         for b in bytes {
+            n += 1
             h ^= UInt64(b)
             h = h &* 0x100_0000_01b3
         }
-        length = bytes.count
+        length = n
         hash = h
     }
 
