@@ -64,14 +64,31 @@ struct LineAssemblerTests {
         #expect(parsed(lines[0]).status == 503)
     }
 
-    @Test("a file decoder counts through its input's tally")
+    /// Counts what a decoder hands on, as the daemon's sink would.
+    struct CountingSink: LineSink {
+        var counts = StatusCounts()
+        var inputs: [Int] = []
+
+        mutating func accept(_ result: ParseResult, input: Int, arrival: Int64) {
+            inputs.append(input)
+            switch result {
+            case .entry(let status, _): counts.add(status)
+            case .ignored: counts.ignored += 1
+            case .unparsed: counts.unparsed += 1
+            }
+        }
+    }
+
+    @Test("a file decoder hands each line to its sink, with its input")
     func decoder() {
         var d = FileDecoder(format: .combined)
-        var t = InputTally(windowSeconds: 60)
+        var sink = CountingSink()
         let text = "1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 500 1\nnot a log line\n\n1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" 200 1"
-        Array(text.utf8).withUnsafeBytes { _ = d.feed($0, arrival: 1_431_857_103, into: &t) }
-        #expect(t.totals.requests == 1 && t.totals.unparsed == 1 && t.totals.ignored == 1)
-        d.flush(arrival: 1_431_857_103, into: &t)
-        #expect(t.totals.requests == 2)
+        let lines = Array(text.utf8).withUnsafeBytes { d.decode($0, input: 2, arrival: 1_431_857_103, into: &sink) }
+        #expect(lines == 3)
+        #expect(sink.counts.requests == 1 && sink.counts.unparsed == 1 && sink.counts.ignored == 1)
+        d.flush(input: 2, arrival: 1_431_857_103, into: &sink)
+        #expect(sink.counts.requests == 2)
+        #expect(sink.inputs == [2, 2, 2, 2])
     }
 }

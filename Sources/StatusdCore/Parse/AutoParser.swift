@@ -12,11 +12,8 @@ public struct AutoParser: LineParser {
     public init() {}
 
     public mutating func parse(_ line: UnsafeRawBufferPointer) -> ParseResult {
-        if var p = chosen {
-            let r = p.parse(line)
-            chosen = p
-            return r
-        }
+        // Mutated where it is: copying it out and back would copy a stateful parser per line.
+        if chosen != nil { return chosen!.parse(line) }
         if line.first == UInt8(ascii: "#") {
             sawW3CHeader = true
             _ = w3c.parse(line)

@@ -50,7 +50,7 @@ public final class Pipeline: @unchecked Sendable {
             let now = clock()
             restoreCheckpoint(now: now)
             setUpTallies(now: now)
-            tailer.configure(config.inputs, tallies: &tallies, now: now)
+            withSink { tailer.configure(config.inputs, into: &$0, now: now) }
             lastFullScan = now
             saveCheckpoint(now: now)
         }
@@ -65,7 +65,7 @@ public final class Pipeline: @unchecked Sendable {
             wait(timeoutMs: tailer.pollingDirectories.isEmpty ? waitMs : min(waitMs, 250))
             if lock.withLock({ stopRequested }) { break }
             lock.withLock {
-                tailer.handleEvents(tallies: &tallies, now: clock())
+                withSink { tailer.handleEvents(into: &$0, now: clock()) }
             }
             let t = clock()
             if t >= nextTick {
@@ -79,7 +79,7 @@ public final class Pipeline: @unchecked Sendable {
         }
         notifier.stopping()
         lock.withLock {
-            tailer.handleEvents(tallies: &tallies, now: clock())
+            withSink { tailer.handleEvents(into: &$0, now: clock()) }
             saveCheckpoint(now: clock(), force: true)
         }
         logger.notice("statusd stopped")
@@ -102,7 +102,7 @@ public final class Pipeline: @unchecked Sendable {
         let events: [AlertEvent] = lock.withLock {
             let full = now - lastFullScan >= 10
             if full { lastFullScan = now }
-            tailer.tick(tallies: &tallies, now: now, fullScan: full)
+            withSink { tailer.tick(into: &$0, now: now, fullScan: full) }
             for name in tallies.keys { tallies[name]!.flush() }
             for input in config.inputs {
                 lineRates[input.name, default: LineRate()].sample(lines: tallies[input.name]?.totals.lines ?? 0, at: now)
@@ -125,6 +125,14 @@ public final class Pipeline: @unchecked Sendable {
         case .cleared: logger.info("rule \(e.rule) back to ok before firing", metadata: meta)
         case .firing, .resolved: logger.debug("rule \(e.rule) \(e.kind.rawValue)", metadata: meta)
         }
+    }
+
+    /// Lends the tallies to the tailer through a `TallySink` for one call.
+    private func withSink(_ body: (inout TallySink) -> Void) {
+        var sink = TallySink(tallies: tallies, inputs: config.inputs)
+        tallies = [:]
+        body(&sink)
+        tallies = sink.tallies
     }
 
     private func orderedTallies() -> [(name: String, tally: InputTally)] {
@@ -199,7 +207,7 @@ public final class Pipeline: @unchecked Sendable {
             config = newConfig
             setUpTallies(now: now)
             engine.replaceRules(newConfig.rules)
-            tailer.configure(newConfig.inputs, tallies: &tallies, now: now)
+            withSink { tailer.configure(newConfig.inputs, into: &$0, now: now) }
             configLoadedAt = now
             lastReloadError = nil
         }

@@ -10,13 +10,13 @@ extension Tailer {
     /// copytruncate), is never resumed from the old offset: what statusd had not read yet is read
     /// from the rotated copy when one is found (same first bytes), then the file from its start.
     @discardableResult
-    func read(_ f: TailedFile, tallies: inout [String: InputTally], now: Int64) -> Int {
+    func read<S: LineSink>(_ f: TailedFile, into sink: inout S, now: Int64) -> Int {
         guard let st = FileStat.fd(f.fd) else { return 0 }
         let size = UInt64(st.st_size)
         if size < f.offset || !f.fingerprint.matches(fd: f.fd) {
-            restartAfterTruncation(f, size: size, tallies: &tallies, now: now)
+            restartAfterTruncation(f, size: size, into: &sink, now: now)
         }
-        let total = readRange(f, fd: f.fd, tallies: &tallies, now: now)
+        let total = readRange(f, fd: f.fd, into: &sink, now: now)
         if total > 0 {
             f.lastGrowth = now
             generation &+= 1
@@ -25,15 +25,15 @@ extension Tailer {
         return total
     }
 
-    /// Feeds `fd` from `f.offset` to its end (16 MiB at most) through `f`'s decoder.
-    func readRange(_ f: TailedFile, fd: Int32, tallies: inout [String: InputTally], now: Int64) -> Int {
+    /// Decodes `fd` from `f.offset` to its end (16 MiB at most) through `f`'s decoder into `sink`.
+    func readRange<S: LineSink>(_ f: TailedFile, fd: Int32, into sink: inout S, now: Int64) -> Int {
         var total = 0
         while total < 16 * 1024 * 1024 {
             let n = pread(fd, buffer.baseAddress, buffer.count, off_t(f.offset))
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { break }
             let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-            let lines = f.decoder.feed(chunk, arrival: now, into: &tallies[f.input, default: InputTally(windowSeconds: 60)])
+            let lines = f.decoder.decode(chunk, input: f.inputIndex, arrival: now, into: &sink)
             f.lines &+= UInt64(lines)
             f.offset += UInt64(n)
             total += n
@@ -41,12 +41,12 @@ extension Tailer {
         return total
     }
 
-    private func restartAfterTruncation(_ f: TailedFile, size: UInt64, tallies: inout [String: InputTally], now: Int64) {
+    private func restartAfterTruncation<S: LineSink>(_ f: TailedFile, size: UInt64, into sink: inout S, now: Int64) {
         if let copy = findCopy(of: f.fingerprint, atLeast: f.offset, near: f.path, excluding: f.identity) {
             // copytruncate: finish what was not read yet from the copy, then start over.
             let fd = open(copy, O_RDONLY | O_CLOEXEC)
             if fd >= 0 {
-                while readRange(f, fd: fd, tallies: &tallies, now: now) > 0 {}
+                while readRange(f, fd: fd, into: &sink, now: now) > 0 {}
                 close(fd)
             }
             logger.notice("\(f.path) was copied and truncated; finished it from \(copy), reading the new content from its start")
@@ -54,7 +54,7 @@ extension Tailer {
             logger.notice("\(f.path) was truncated or rewritten; reading it from its start",
                           metadata: ["was": "\(f.offset)", "size": "\(size)"])
         }
-        f.decoder.flush(arrival: now, into: &tallies[f.input, default: InputTally(windowSeconds: 60)])
+        f.decoder.flush(input: f.inputIndex, arrival: now, into: &sink)
         f.decoder.reset()
         f.offset = 0
         f.fingerprint = Fingerprint.of(fd: f.fd) ?? .empty
@@ -65,8 +65,8 @@ extension Tailer {
     /// and which holds at least `atLeast` bytes: the copy logrotate's copytruncate made.
     func findCopy(of fingerprint: Fingerprint, atLeast: UInt64, near path: String, excluding: FileIdentity?) -> String? {
         guard fingerprint.length > 0 else { return nil }
-        let dir = Self.pattern(path).directory
-        for candidate in listDirectory(dir) {
+        let dir = PathPattern(path).directory
+        for candidate in PathPattern.listDirectory(dir) {
             guard case .success(let st) = FileStat.path(candidate), (st.st_mode & S_IFMT) == S_IFREG,
                   UInt64(st.st_size) >= atLeast, FileIdentity(st) != excluding else { continue }
             let fd = open(candidate, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
@@ -77,19 +77,4 @@ extension Tailer {
         return nil
     }
 
-    /// Regular names in `dir` (compressed rotations left out), sorted.
-    func listDirectory(_ dir: String) -> [String] {
-        guard let d = opendir(dir) else { return [] }
-        defer { closedir(d) }
-        let prefix = dir == "/" ? "/" : dir + "/"
-        var out: [String] = []
-        while let entry = readdir(d) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name == "." || name == ".." || Self.isCompressed(name) { continue }
-            out.append(prefix + name)
-        }
-        return out.sorted()
-    }
 }

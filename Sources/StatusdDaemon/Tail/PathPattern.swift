@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One configured path, split into its directory and the name (or glob) within it.
+///
+/// statusd watches directories, not files: a pattern is matched against the names in its
+/// directory, so files that appear, are rotated in or renamed are found. Only the last component
+/// may be a glob. Compressed rotations (`.gz`, `.zst`, …) are never tailed: their bytes are not lines.
+struct PathPattern: Equatable {
+    var directory: String
+    var name: String
+    var isGlob: Bool
+
+    /// `path` is absolute (the config loader checks).
+    init(_ path: String) {
+        let slash = path.lastIndex(of: "/")!
+        let dir = String(path[..<slash])
+        directory = dir.isEmpty ? "/" : dir
+        name = String(path[path.index(after: slash)...])
+        isGlob = name.contains(where: { "*?[".contains($0) })
+    }
+
+    /// `directory` with a trailing slash, so that `prefix + name` is a path (also for `/`).
+    var prefix: String { Self.prefix(directory) }
+
+    static func prefix(_ directory: String) -> String { directory == "/" ? "/" : directory + "/" }
+
+    /// `true` when `name`, a name in `directory`, is what this pattern stands for.
+    func matches(name other: String) -> Bool {
+        isGlob ? fnmatch(name, other, 0) == 0 : name == other
+    }
+
+    /// The paths this pattern matches among `names`, the entries of its directory, sorted; compressed
+    /// rotations left out. A plain name is its path whether or not it exists yet.
+    func paths(among names: [String]) -> [String] {
+        guard isGlob else { return [prefix + name] }
+        return names.filter { Self.isListable($0) && matches(name: $0) }.sorted().map { prefix + $0 }
+    }
+
+    /// The paths this pattern matches on disk now (reads its directory for a glob).
+    func matchingPaths() -> [String] {
+        isGlob ? paths(among: Self.entryNames(directory)) : [prefix + name]
+    }
+
+    static func isCompressed(_ name: String) -> Bool {
+        [".gz", ".bz2", ".xz", ".zst", ".lz4", ".zip"].contains { name.hasSuffix($0) }
+    }
+
+    /// A name that may be a log statusd follows or resumes: not `.`/`..`, not compressed.
+    static func isListable(_ name: String) -> Bool {
+        name != "." && name != ".." && !isCompressed(name)
+    }
+
+    /// Regular names in `dir` (compressed rotations left out), as sorted paths.
+    static func listDirectory(_ dir: String) -> [String] {
+        let prefix = prefix(dir)
+        return entryNames(dir).filter(isListable).sorted().map { prefix + $0 }
+    }
+
+    /// Every name in `dir`, unsorted; none when it cannot be read.
+    static func entryNames(_ dir: String) -> [String] {
+        guard let d = opendir(dir) else { return [] }
+        defer { closedir(d) }
+        var out: [String] = []
+        while let entry = readdir(d) {
+            out.append(withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            })
+        }
+        return out
+    }
+}

@@ -1,0 +1,87 @@
+import StatusdCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Tailer {
+    /// Matches every pattern against its directory and brings the open files in line with a
+    /// `RescanPlan`: a path whose file changed (rotation) drains the old file and opens the new
+    /// one from its first byte; a file seen under a new matching name keeps its offset.
+    func rescan<S: LineSink>(into sink: inout S, now: Int64) {
+        let matched = matchedPaths()
+        let plan = RescanPlan(
+            active: active.values.map { RescanPlan.OpenFile(path: $0.path, identity: $0.identity, input: $0.input) },
+            draining: draining.map(\.identity), matched: matched, inputs: inputs.map(\.config),
+            scannedInputs: scannedInputs, resume: resume)
+
+        var stillActive: [String: TailedFile] = [:]
+        for move in plan.keep {
+            let f = active[move.from]!
+            f.path = move.to
+            stillActive[move.to] = f
+        }
+        for path in plan.drain {
+            let f = active[path]!
+            f.state = .draining
+            draining.append(f)
+        }
+        active = stillActive
+        for rotated in plan.rotatedWhileDown { resumeRotated(rotated, into: &sink, now: now) }
+        for step in plan.steps {
+            switch step {
+            case .reactivate(let identity, let path):
+                let k = draining.firstIndex { $0.identity == identity }!
+                let f = draining.remove(at: k)
+                f.state = .reading
+                f.path = path
+                active[path] = f
+            case .open(let path, let input, let start):
+                open(path, input: input, from: start, into: &sink, now: now)
+            }
+        }
+        for input in inputs { scannedInputs.insert(input.config.name) }
+        resume = [:]
+        // Files that vanished from a rescan's error list are fine again.
+        for path in errors.keys where !matched.contains(where: { $0.path == path }) && access(path, F_OK) != 0 {
+            errors[path] = nil
+        }
+    }
+
+    /// Every regular file the patterns match now, with its identity, in input and pattern order.
+    private func matchedPaths() -> [RescanPlan.MatchedPath] {
+        var matched: [RescanPlan.MatchedPath] = []
+        for (index, input) in inputs.enumerated() {
+            for pattern in input.patterns {
+                for path in pattern.matchingPaths() {
+                    switch FileStat.path(path) {
+                    case .success(let st):
+                        guard (st.st_mode & S_IFMT) == S_IFREG else { continue }
+                        matched.append(RescanPlan.MatchedPath(path: path, identity: FileIdentity(st), input: index))
+                    case .failure(let e):
+                        if e.code != ENOENT { noteError(path, e) }
+                    }
+                }
+            }
+        }
+        return matched
+    }
+
+    private func open<S: LineSink>(_ path: String, input index: Int, from start: RescanPlan.Start, into sink: inout S, now: Int64) {
+        let config = inputs[index].config
+        var saved: FileCheckpoint?
+        if case .saved(let cp) = start { saved = cp }
+        switch TailedFile.open(path: path, input: config.name, inputIndex: index, decoder: makeDecoder(config),
+                               atEnd: start == .end, now: now, offset: saved?.offset) {
+        case .success(let f):
+            // The saved fingerprint makes `read` check that this is still the file it was.
+            if let saved { f.fingerprint = saved.fingerprint }
+            active[path] = f
+            generation &+= 1
+            if errors.removeValue(forKey: path) != nil { logger.notice("can read \(path) again") }
+            logger.info("following \(path)", metadata: ["input": "\(config.name)", "offset": "\(f.offset)"])
+            read(f, into: &sink, now: now)
+        case .failure(let e):
+            noteError(path, e)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import StatusdCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Tailer {
+    /// Files to resume (from a checkpoint), and the inputs that were already seen before it.
+    func restore(_ files: [FileCheckpoint], seenInputs: Set<String>) {
+        for f in files { resume[f.identity] = f }
+        scannedInputs = seenInputs
+    }
+
+    /// After a restart: a checkpointed file that is no longer at a configured path was rotated
+    /// while statusd was down. Found by device and inode in its directory, it is finished from its
+    /// saved offset before the new files are read.
+    func resumeRotated<S: LineSink>(_ rotated: RescanPlan.RotatedWhileDown, into sink: inout S, now: Int64) {
+        let cp = rotated.checkpoint
+        let input = inputs[rotated.input].config
+        let found = PathPattern.listDirectory(PathPattern(cp.path).directory).first { path in
+            if case .success(let st) = FileStat.path(path) { return FileIdentity(st) == cp.identity }
+            return false
+        }
+        resume[cp.identity] = nil
+        guard let path = found else {
+            logger.warning("\(cp.path) was rotated away while statusd was down and cannot be found uncompressed; its unread end is lost",
+                           metadata: ["input": "\(cp.input)"])
+            return
+        }
+        guard case .success(let f) = TailedFile.open(path: path, input: cp.input, inputIndex: rotated.input, decoder: makeDecoder(input),
+                                                     atEnd: false, now: now, offset: cp.offset) else { return }
+        f.fingerprint = cp.fingerprint
+        f.state = .draining
+        logger.info("finishing \(path), rotated while statusd was down", metadata: ["offset": "\(cp.offset)"])
+        while read(f, into: &sink, now: now) > 0 {}
+        draining.append(f)
+    }
+
+    /// A file renamed away from a configured path before statusd ever opened it (two rotations
+    /// in quick succession): it was created after the last scan, so it is read from its start.
+    func adoptUnseen<S: LineSink>(_ from: String, renamedTo to: String, into sink: inout S, now: Int64) {
+        guard case .success(let st) = FileStat.path(to), (st.st_mode & S_IFMT) == S_IFREG else { return }
+        let id = FileIdentity(st)
+        guard !active.values.contains(where: { $0.identity == id }), !draining.contains(where: { $0.identity == id }) else { return }
+        let fromPattern = PathPattern(from)
+        guard let index = inputs.firstIndex(where: { input in
+            scannedInputs.contains(input.config.name) && input.patterns.contains { p in
+                p.directory == fromPattern.directory && p.matches(name: fromPattern.name)
+            }
+        }) else { return }
+        let input = inputs[index].config
+        guard case .success(let f) = TailedFile.open(path: to, input: input.name, inputIndex: index, decoder: makeDecoder(input),
+                                                     atEnd: false, now: now) else { return }
+        f.state = .draining
+        logger.info("reading \(to): rotated away from \(from) before it was seen", metadata: ["input": "\(input.name)"])
+        read(f, into: &sink, now: now)
+        draining.append(f)
+        generation &+= 1
+    }
+}
