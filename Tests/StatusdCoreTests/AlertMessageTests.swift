@@ -3,10 +3,10 @@ import Testing
 
 @Suite("alert messages")
 struct AlertMessageTests {
-    func event(_ kind: AlertTransitionKind, at: Int64, firedAt: Int64?) -> AlertEvent {
+    func event(_ kind: AlertTransitionKind, at: Int64, firedAt: Int64?) -> AlertTransition {
         let r = Rule(name: "server-errors", match: set("5xx"), rateAbove: 0.05, resolveBelow: 0.02, window: 300, severity: .critical)
         let sum = WindowSum(total: 2000, matched: 146, codes: [(StatusCode(503)!, 26), (StatusCode(502)!, 120)])
-        return AlertEvent(rule: r, kind: kind, sum: sum, inputs: ["web"], at: at, firedAt: firedAt, peakRate: 0.2)
+        return AlertTransition(rule: r, kind: kind, sum: sum, inputs: ["web"], at: at, firedAt: firedAt, peakRate: 0.2)
     }
 
     @Test("a firing message says rule, rate against limit, counts, window, since when, codes and their meaning")

@@ -71,26 +71,26 @@ struct AlertStateTests {
         #expect(s.evaluate(r, sum(0, of: 0), now: 2) == .resolved)
     }
 
-    @Test("the engine sums the inputs a rule watches and reports transitions with codes")
+    @Test("the monitor sums the inputs a rule watches and reports transitions with codes")
     func engine() {
-        var web = InputTally(windowSeconds: 301)
-        var api = InputTally(windowSeconds: 301)
-        for s in Int64(0)..<100 {
-            web.record(.entry(status: StatusCode(s % 10 == 0 ? 502 : 200)!, time: s), arrival: s)
-            api.record(.entry(status: StatusCode(s % 2 == 0 ? 503 : 200)!, time: s), arrival: s)
-        }
-        web.flush(); api.flush()
         var all = rule(); all.name = "all"
         var webOnly = rule(); webOnly.name = "web-only"; webOnly.inputs = ["web"]; webOnly.rateAbove = 0.2
-        var engine = RuleEngine(rules: [all, webOnly])
-        let events = engine.evaluate([("web", web), ("api", api)], now: 99)
+        let inputs = [InputConfig(name: "web", paths: ["/w"]), InputConfig(name: "api", paths: ["/a"])]
+        var monitor = Monitor(inputs: inputs, rules: [all, webOnly], clock: .lines)
+        // 100 requests of each input in second 99: web 10 x 502, api 50 x 503.
+        for k in 0..<100 {
+            monitor.accept(.entry(status: StatusCode(k % 10 == 0 ? 502 : 200)!, time: 99), input: 0, arrival: 99)
+            monitor.accept(.entry(status: StatusCode(k % 2 == 0 ? 503 : 200)!, time: 99), input: 1, arrival: 99)
+        }
+        monitor.finish()
+        let events = monitor.takeTransitions()
         #expect(events.count == 1)
         #expect(events.first?.rule == "all")
         #expect(events.first?.total == 200 && events.first?.matched == 60)
         #expect(events.first?.codes.map(\.code.rawValue) == [503, 502])
-        #expect(engine.states["web-only"]?.phase == .ok)
+        #expect(monitor.state(of: "web-only")?.phase == .ok)
         // A reload keeps the state of rules that keep their name.
-        engine.replaceRules([all])
-        #expect(engine.states["all"]?.phase == .firing)
+        monitor.reconfigure(inputs: inputs, rules: [all])
+        #expect(monitor.state(of: "all")?.phase == .firing)
     }
 }

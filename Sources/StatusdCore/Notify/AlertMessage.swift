@@ -5,7 +5,7 @@ public enum AlertMessage {
     /// How many codes a message names at most.
     public static let codesShown = 3
 
-    public static func render(_ e: AlertEvent) -> String {
+    public static func render(_ e: AlertTransition) -> String {
         let window = DurationText.format(e.windowSeconds)
         let inputs = e.inputs.isEmpty ? "" : " on \(e.inputs.joined(separator: ", "))"
         switch e.kind {
@@ -16,14 +16,14 @@ public enum AlertMessage {
             s += "limit \(Percent.format(e.limit))), since \(CivilTime.clock(e.firedAt ?? e.at))."
             let codes = codesText(e.codes)
             if !codes.isEmpty { s += " " + codes }
-            return s
+            return s + lateText(e)
         case .resolved, .cleared:
             var s = "[resolved] \(e.rule): \(e.match) back to \(Percent.format(e.rate)) of requests over the last \(window)\(inputs) "
             s += "(\(Count.format(e.matched)) of \(Count.format(e.total)); resolves at or below \(Percent.format(e.resolveBelow)))."
             if let fired = e.firedAt {
                 s += " It fired at \(CivilTime.clock(fired)), lasted \(DurationText.format(max(0, e.at - fired))) and peaked at \(Percent.format(e.peakRate))."
             }
-            return s
+            return s + lateText(e)
         }
     }
 
@@ -41,37 +41,10 @@ public enum AlertMessage {
         }
         return s + "."
     }
-}
 
-/// `7.3%`, `0.25%`, `100%`.
-public enum Percent {
-    public static func format(_ fraction: Double) -> String {
-        let p = fraction * 100
-        if p == 0 { return "0%" }
-        if p >= 10 || p == p.rounded() { return trim(p, decimals: p >= 10 && p != p.rounded() ? 1 : 0) + "%" }
-        if p >= 1 { return trim(p, decimals: 1) + "%" }
-        return trim(p, decimals: 2) + "%"
-    }
-
-    static func trim(_ v: Double, decimals: Int) -> String {
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let r = (v * scale).rounded() / scale
-        var s = String(r)
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
-    }
-}
-
-/// `1,240`
-public enum Count {
-    public static func format(_ v: UInt64) -> String {
-        let digits = Array(String(v))
-        var out = ""
-        for (i, d) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(d)
-        }
-        return out
+    /// ` (Seen late, at 12:40:02 UTC: read from a backlog.)` for transitions evaluated long after their second.
+    static func lateText(_ e: AlertTransition) -> String {
+        guard e.late else { return "" }
+        return " (Seen late, at \(CivilTime.clock(e.seenAt)): read from a backlog.)"
     }
 }

@@ -35,6 +35,9 @@ public struct ReplayReport: Codable, Sendable {
 
     public struct Transition: Codable, Sendable {
         public var rule: String
+        public var severity: Severity
+        /// The episode, for firing and resolved transitions.
+        public var alertID: String?
         /// pending, cleared, firing or resolved.
         public var event: AlertTransitionKind
         public var at: String
@@ -45,8 +48,8 @@ public struct ReplayReport: Codable, Sendable {
         public var codes: [String: UInt64]
 
         enum CodingKeys: String, CodingKey {
-            case rule, event, at, rate, matched, requests, codes
-            case atUnix = "at_unix"
+            case rule, severity, event, at, rate, matched, requests, codes
+            case atUnix = "at_unix", alertID = "alert_id"
         }
     }
 
@@ -90,7 +93,7 @@ public struct ReplayReport: Codable, Sendable {
         timeline = session.timeline.map { e in
             var codes: [String: UInt64] = [:]
             for c in e.codes { codes[c.code.description] = c.count }
-            return Transition(rule: e.rule, event: e.kind, at: CivilTime.iso8601(e.at), atUnix: e.at, rate: e.rate,
+            return Transition(rule: e.rule, severity: e.severity, alertID: e.alertID, event: e.kind, at: CivilTime.iso8601(e.at), atUnix: e.at, rate: e.rate,
                               matched: e.matched, requests: e.total, codes: codes)
         }
     }

@@ -1,48 +1,71 @@
-/// How bad an alert is. Maps to journald priorities and to `statusd status` exit codes.
-public enum Severity: String, Sendable, Codable, CaseIterable {
-    case critical, warning
-
-    /// syslog priority: 2 (crit) or 4 (warning).
-    public var priority: Int { self == .critical ? 2 : 4 }
-}
-
-/// A rate rule: alert when the share of matching requests over a window crosses a limit.
+/// A rule: the fields every kind of rule shares (what it matches, where it looks, how bad it is,
+/// how long a breach must hold and a calm must last, where its alerts go) plus the condition that
+/// says when it breaches.
+///
+/// Splitting the two lets new conditions (burn rates, counts, flatlines, spikes) reuse the alert
+/// lifecycle, routing and status unchanged.
 public struct Rule: Sendable, Equatable {
     public var name: String
-    /// The codes that count against the limit.
+    /// The codes that count against the condition.
     public var match: StatusSet
-    /// Fires above this share of all requests in the window (0.05 for 5%).
-    public var rateAbove: Double
-    /// Resolves at or below this share (hysteresis); equals `rateAbove` unless configured.
-    public var resolveBelow: Double
-    /// Window length in seconds.
-    public var window: Int64
-    /// Below this many requests in the window the rule does not fire: no page for 1 error in 2.
-    public var minRequests: UInt64
-    /// The breach must hold this long (seconds) before firing.
-    public var forSeconds: Int64
-    /// The rate must stay at or below `resolveBelow` this long before resolving.
-    public var resolveFor: Int64
     public var severity: Severity
     /// Input names the rule watches; empty means all.
     public var inputs: [String]
+    /// The breach must hold this long (seconds) before firing.
+    public var forSeconds: Int64
+    /// The condition must stay calm this long before resolving.
+    public var resolveFor: Int64
+    /// Sink names its alerts go to; `nil` means every sink that takes its severity.
+    public var sinks: [String]?
+    /// When the rule breaches, and when it is calm again.
+    public var condition: RuleCondition
 
+    public init(
+        name: String, match: StatusSet, condition: RuleCondition, forSeconds: Int64 = 0, resolveFor: Int64 = 0,
+        severity: Severity = .warning, inputs: [String] = [], sinks: [String]? = nil
+    ) {
+        self.name = name
+        self.match = match
+        self.condition = condition
+        self.forSeconds = forSeconds
+        self.resolveFor = resolveFor
+        self.severity = severity
+        self.inputs = inputs
+        self.sinks = sinks
+    }
+
+    /// A rate rule: the share of matching requests over `window` seconds above `rateAbove`.
     public init(
         name: String, match: StatusSet, rateAbove: Double, resolveBelow: Double? = nil,
         window: Int64 = 300, minRequests: UInt64 = 20, forSeconds: Int64 = 0, resolveFor: Int64 = 0,
         severity: Severity = .warning, inputs: [String] = []
     ) {
-        self.name = name
-        self.match = match
-        self.rateAbove = rateAbove
-        self.resolveBelow = resolveBelow ?? rateAbove
-        self.window = window
-        self.minRequests = minRequests
-        self.forSeconds = forSeconds
-        self.resolveFor = resolveFor
-        self.severity = severity
-        self.inputs = inputs
+        self.init(
+            name: name, match: match,
+            condition: .rate(RateCondition(limit: rateAbove, resolveBelow: resolveBelow, window: window, minRequests: minRequests)),
+            forSeconds: forSeconds, resolveFor: resolveFor, severity: severity, inputs: inputs)
     }
 
     public func watches(input: String) -> Bool { inputs.isEmpty || inputs.contains(input) }
+
+    /// The longest window the condition reads, in seconds: what the inputs' rings must hold.
+    public var window: Int64 { condition.windows.max() ?? 0 }
+}
+
+extension Rule {
+    /// The rate condition's limit (0 for other conditions); settable for rate rules.
+    public var rateAbove: Double {
+        get { if case .rate(let r) = condition { return r.limit } else { return 0 } }
+        set { if case .rate(var r) = condition { r.limit = newValue; condition = .rate(r) } }
+    }
+
+    /// The rate condition's resolve limit.
+    public var resolveBelow: Double {
+        if case .rate(let r) = condition { return r.resolveBelow } else { return 0 }
+    }
+
+    /// The rate condition's minimum number of requests.
+    public var minRequests: UInt64 {
+        if case .rate(let r) = condition { return r.minRequests } else { return 0 }
+    }
 }

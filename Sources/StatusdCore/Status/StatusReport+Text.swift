@@ -3,7 +3,7 @@ extension StatusReport {
     public func renderText() -> String {
         var out: [String] = []
         let firing = rules.filter { $0.state == .firing }.count
-        let headline = firing == 0 ? "OK" : (exitCode == 2 ? "CRITICAL" : "WARNING")
+        let headline = exitCode == 0 ? "OK" : (exitCode == 2 ? "CRITICAL" : "WARNING")
         out.append("statusd \(version): \(headline), \(firing) of \(rules.count) rules firing; up \(DurationText.format(uptimeSeconds)), pid \(pid)")
         out.append("config \(config), loaded \(configLoadedAt)")
         if let err = lastReloadError { out.append("last reload FAILED, old config still running: \(err)") }
@@ -37,6 +37,16 @@ extension StatusReport {
             line += ")"
             if let since = r.since { line += ", since \(since)" }
             out.append(line)
+        }
+        if !sinks.isEmpty {
+            out.append("")
+            out.append("sinks")
+            for k in sinks {
+                var line = "  \(pad(k.state == "ok" ? "ok" : k.state.uppercased(), 8))\(k.name) (\(k.type)): \(Count.format(k.delivered)) delivered, \(Count.format(k.failed)) failed, \(k.queued) queued"
+                if let oldest = k.oldestQueuedAt { line += " (oldest \(oldest))" }
+                if let e = k.lastError { line += "; last error: \(e)" }
+                out.append(line)
+            }
         }
         return out.joined(separator: "\n") + "\n"
     }

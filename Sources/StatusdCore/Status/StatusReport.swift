@@ -12,11 +12,18 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var lastReloadError: String?
     public var inputs: [InputReport]
     public var rules: [RuleReport]
+    /// Where alerts go, and what waits for each sink.
+    public var sinks: [SinkReport]
+    /// The latest transitions of every rule, oldest first (a bounded list).
+    public var transitions: [TransitionReport]
 
     public init(
         version: String, pid: Int32, startedAt: String, uptimeSeconds: Int64, config: String,
-        configLoadedAt: String, lastReloadError: String?, inputs: [InputReport], rules: [RuleReport]
+        configLoadedAt: String, lastReloadError: String?, inputs: [InputReport], rules: [RuleReport],
+        sinks: [SinkReport] = [], transitions: [TransitionReport] = []
     ) {
+        self.sinks = sinks
+        self.transitions = transitions
         self.version = version
         self.pid = pid
         self.startedAt = startedAt
@@ -29,16 +36,18 @@ public struct StatusReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, pid, config, inputs, rules
+        case version, pid, config, inputs, rules, sinks, transitions
         case startedAt = "started_at", uptimeSeconds = "uptime_seconds"
         case configLoadedAt = "config_loaded_at", lastReloadError = "last_reload_error"
     }
 
-    /// Monitoring-plugin exit code: 0 all ok, 1 a warning firing, 2 a critical firing.
+    /// Monitoring-plugin exit code: 0 all ok, 1 a warning firing or a sink failing to deliver,
+    /// 2 a critical firing.
     public var exitCode: Int32 {
         let firing = rules.filter { $0.state == .firing }
         if firing.contains(where: { $0.severity == .critical }) { return 2 }
-        return firing.isEmpty ? 0 : 1
+        if !firing.isEmpty || sinks.contains(where: { $0.state != "ok" }) { return 1 }
+        return 0
     }
 }
 
@@ -116,6 +125,8 @@ public struct FileReport: Codable, Sendable, Equatable {
 
 public struct RuleReport: Codable, Sendable, Equatable {
     public var name: String
+    /// The condition's kind (`rate`).
+    public var condition: String
     public var match: String
     public var severity: Severity
     public var state: AlertPhase
@@ -132,6 +143,7 @@ public struct RuleReport: Codable, Sendable, Equatable {
 
     public init(rule: Rule, state: AlertState, sum: WindowSum, inputs: [String]) {
         name = rule.name
+        condition = rule.condition.kind
         match = rule.match.description
         severity = rule.severity
         self.state = state.phase
@@ -148,7 +160,7 @@ public struct RuleReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, match, severity, state, since, rate, limit, matched, requests, inputs
+        case name, condition, match, severity, state, since, rate, limit, matched, requests, inputs
         case resolveBelow = "resolve_below", minRequests = "min_requests"
         case windowSeconds = "window_seconds", forSeconds = "for_seconds"
     }

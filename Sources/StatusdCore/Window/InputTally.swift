@@ -45,17 +45,50 @@ public struct InputTally: Sendable {
         }
     }
 
-    mutating func recordIgnored() { totals.ignored &+= 1 }
-    mutating func recordUnparsed() { totals.unparsed &+= 1 }
+    public mutating func recordIgnored() { totals.ignored &+= 1 }
+    public mutating func recordUnparsed() { totals.unparsed &+= 1 }
 
     /// Moves the batched second into the window. Called before the window is read.
     public mutating func flush() {
+        var ignored: [RingChange] = []
+        flush(changes: &ignored, reporting: false)
+    }
+
+    /// Moves the batched second into the window and appends to `changes` what rule sums must follow.
+    public mutating func flush(changes: inout [RingChange]) {
+        flush(changes: &changes, reporting: true)
+    }
+
+    private mutating func flush(changes: inout [RingChange], reporting: Bool) {
         guard pending.second != .min else { return }
-        for (code, count) in pending.drain() where !window.add(code, count: count, at: pending.second) {
-            tooLate &+= UInt64(count)
+        let second = pending.second
+        for (code, count) in pending.drain() {
+            let added = window.add(code, count: count, at: second) { old in
+                guard reporting else { return }
+                for k in old.codes.indices { changes.append(RingChange(second: old.second, code: old.codes[k], delta: -Int64(old.counts[k]))) }
+            }
+            if added {
+                if reporting { changes.append(RingChange(second: second, code: code.rawValue, delta: Int64(count))) }
+            } else {
+                tooLate &+= UInt64(count)
+            }
         }
         pending.second = .min
     }
+
+    /// `true` while a second's counts wait in the batch.
+    public var hasPending: Bool { pending.second != .min }
+
+    /// Counts one request at `second`; `false` when the batch holds another second (flush first).
+    @inline(__always)
+    public mutating func count(_ status: StatusCode, at second: Int64) -> Bool {
+        guard pending.add(status, at: second) else { return false }
+        totals.add(status)
+        return true
+    }
+
+    /// A line whose stated time was beyond `max_skew`: counted at arrival, and shown.
+    public mutating func noteOutOfRange() { outOfRange &+= 1 }
 
     /// A new window length (config reload): keeps totals, rebuilds the ring from what fits.
     public mutating func resize(windowSeconds: Int) {

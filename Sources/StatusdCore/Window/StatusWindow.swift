@@ -17,12 +17,39 @@ public struct StatusWindow: Sendable, Equatable {
     /// Adds `count` requests with `code` at `second`. `false` when the second is older than the ring.
     @discardableResult
     public mutating func add(_ code: StatusCode, count: UInt32 = 1, at second: Int64) -> Bool {
+        add(code, count: count, at: second) { _ in }
+    }
+
+    /// Adds `count` requests with `code` at `second`; `evicted` sees the bucket of an older second
+    /// whose slot is taken over, before it is emptied. `false` when the second is older than the ring.
+    @discardableResult
+    public mutating func add(_ code: StatusCode, count: UInt32 = 1, at second: Int64, evicted: (borrowing SecondBucket) -> Void) -> Bool {
         if newest != .min, second <= newest - Int64(capacity) { return false }
         if second > newest { newest = second }
-        let slot = Int(((second % Int64(capacity)) + Int64(capacity)) % Int64(capacity))
-        if ring[slot].second != second { ring[slot].reset(to: second) }
+        let slot = self.slot(second)
+        if ring[slot].second != second {
+            if ring[slot].second != .min { evicted(ring[slot]) }
+            ring[slot].reset(to: second)
+        }
         ring[slot].add(code, count: count)
         return true
+    }
+
+    private func slot(_ second: Int64) -> Int {
+        Int(((second % Int64(capacity)) + Int64(capacity)) % Int64(capacity))
+    }
+
+    /// The bucket of `second`, when the ring still holds it.
+    public func bucket(at second: Int64) -> SecondBucket? {
+        let b = ring[slot(second)]
+        return b.second == second ? b : nil
+    }
+
+    /// Calls `body` with the bucket of `second` when the ring holds it, without copying it.
+    @inline(__always)
+    public func withBucket(at second: Int64, _ body: (borrowing SecondBucket) -> Void) {
+        let k = slot(second)
+        if ring[k].second == second { body(ring[k]) }
     }
 
     /// The non-empty buckets, in ring order.
@@ -44,46 +71,5 @@ public struct StatusWindow: Sendable, Equatable {
             }
         }
         return sum
-    }
-}
-
-/// What a window held for one rule: requests, those matching, and the matching codes.
-public struct WindowSum: Sendable, Equatable {
-    public var total: UInt64 = 0
-    public var matched: UInt64 = 0
-    /// Matching codes and their counts, most frequent first after `sortedCodes`.
-    public var codes: [(code: StatusCode, count: UInt64)] = []
-
-    public init(total: UInt64 = 0, matched: UInt64 = 0, codes: [(code: StatusCode, count: UInt64)] = []) {
-        self.total = total
-        self.matched = matched
-        self.codes = codes
-    }
-
-    public var rate: Double { total == 0 ? 0 : Double(matched) / Double(total) }
-
-    mutating func addCode(_ code: StatusCode, _ count: UInt64) {
-        if let k = codes.firstIndex(where: { $0.code == code }) {
-            codes[k].count &+= count
-        } else {
-            codes.append((code, count))
-        }
-    }
-
-    public mutating func add(_ other: WindowSum) {
-        total &+= other.total
-        matched &+= other.matched
-        for (code, count) in other.codes { addCode(code, count) }
-    }
-
-    /// The codes, most frequent first, ties by code.
-    public var sortedCodes: [(code: StatusCode, count: UInt64)] {
-        codes.sorted { $0.count != $1.count ? $0.count > $1.count : $0.code < $1.code }
-    }
-
-    public static func == (a: WindowSum, b: WindowSum) -> Bool {
-        a.total == b.total && a.matched == b.matched
-            && a.sortedCodes.map(\.code) == b.sortedCodes.map(\.code)
-            && a.sortedCodes.map(\.count) == b.sortedCodes.map(\.count)
     }
 }

@@ -1,22 +1,42 @@
 import StatusdCore
 
 /// Everything statusd needs to resume after a restart or a crash, written in one atomic file:
-/// where it is in each file, the counts those offsets stand for, the windows, and alert states.
+/// where it is in each file, the counts those offsets stand for, the windows, alert states, how
+/// far evaluation got, and the outbox of notifications not yet delivered.
 ///
 /// Offsets and totals are saved together, so after `kill -9` the totals plus what is re-read from
-/// the saved offsets equal what the files hold: nothing lost, nothing counted twice.
+/// the saved offsets equal what the files hold: nothing lost, nothing counted twice. Alert states
+/// and the outbox are saved together, so a transition is never recorded without its notification.
 struct Checkpoint: Codable, Sendable {
-    static let currentVersion = 1
+    /// 2 added the evaluation point and the outbox; version 1 files still load.
+    static let currentVersion = 2
 
     var version: Int = Checkpoint.currentVersion
     var savedAt: Int64
     var inputs: [String: TallySnapshot]
     var files: [FileCheckpoint]
     var alerts: [String: AlertState]
+    var evaluatedThrough: Int64?
+    var clock: Int64?
+    var outbox: Outbox?
+
+    init(savedAt: Int64, monitor: MonitorSnapshot, files: [FileCheckpoint], outbox: Outbox) {
+        self.savedAt = savedAt
+        inputs = monitor.inputs
+        alerts = monitor.alerts
+        evaluatedThrough = monitor.evaluatedThrough
+        clock = monitor.clock
+        self.files = files
+        self.outbox = outbox
+    }
+
+    var monitor: MonitorSnapshot {
+        MonitorSnapshot(inputs: inputs, alerts: alerts, evaluatedThrough: evaluatedThrough, clock: clock)
+    }
 
     enum CodingKeys: String, CodingKey {
-        case version, inputs, files, alerts
-        case savedAt = "saved_at"
+        case version, inputs, files, alerts, clock, outbox
+        case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
     }
 }
 

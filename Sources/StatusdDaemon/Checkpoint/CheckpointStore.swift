@@ -29,7 +29,7 @@ final class CheckpointStore {
         }
         do {
             let cp = try JSONDecoder().decode(Checkpoint.self, from: Data(bytes))
-            guard cp.version == Checkpoint.currentVersion else {
+            guard (1...Checkpoint.currentVersion).contains(cp.version) else {
                 throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "version \(cp.version)"))
             }
             return cp

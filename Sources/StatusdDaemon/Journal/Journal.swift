@@ -12,6 +12,12 @@ public enum Journal {
     /// Sends one entry; `false` when no journald is listening (the caller falls back to stderr).
     @discardableResult
     public static func send(_ fields: [(String, String)]) -> Bool {
+        sendv(fields) >= 0
+    }
+
+    /// Sends one entry; `sd_journal_sendv`'s result: 0, or a negative errno (`-ECONNREFUSED` when
+    /// journald is not running).
+    public static func sendv(_ fields: [(String, String)]) -> Int32 {
         let encoded = fields.map { Array("\($0.0)=\($0.1)".utf8) }
         let total = encoded.reduce(0) { $0 + $1.count }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, total), alignment: 1)
@@ -25,12 +31,15 @@ public enum Journal {
             iov.append(iovec(iov_base: start, iov_len: field.count))
             offset += field.count
         }
-        return sd_journal_sendv(&iov, Int32(iov.count)) >= 0
+        return sd_journal_sendv(&iov, Int32(iov.count))
     }
+
+    /// Where journald listens.
+    public static let socketPath = "/run/systemd/journal/socket"
 
     /// `true` when journald's socket is there.
     public static var isAvailable: Bool {
-        access("/run/systemd/journal/socket", F_OK) == 0
+        access(socketPath, F_OK) == 0
     }
 
     /// `true` when stderr is already connected to the journal (systemd sets `JOURNAL_STREAM`).

@@ -18,13 +18,19 @@ final class StatusdProcess {
         return Fixtures.packageRoot + "/.build/debug/statusd"
     }()
 
-    init(config: String, socket: String, dir: TempDir) throws {
+    /// `launcher` runs the binary through another program that execs it (`nsenter ... --`).
+    init(config: String, socket: String, dir: TempDir, launcher: [String] = []) throws {
         self.socket = socket
         self.configPath = config
         self.stderrPath = dir.file("statusd.stderr")
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["run", "--config", config]
+        if let first = launcher.first {
+            process.executableURL = URL(fileURLWithPath: first)
+            process.arguments = Array(launcher.dropFirst()) + [Self.binary, "run", "--config", config]
+        } else {
+            process.executableURL = URL(fileURLWithPath: Self.binary)
+            process.arguments = ["run", "--config", config]
+        }
         process.standardError = FileHandle(forWritingAtPath: stderrPath)
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

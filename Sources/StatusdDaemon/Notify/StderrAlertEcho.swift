@@ -1,0 +1,10 @@
+import StatusdCore
+
+/// Alerts as one line on stderr, when stderr is not already the journal (a daemon run by hand).
+/// An echo, not a sink: it is not retried or kept in the outbox.
+public enum StderrAlertEcho {
+    public static func write(_ transition: AlertTransition) {
+        guard transition.kind.notifies else { return }
+        StandardError.write("statusd: " + AlertMessage.render(transition) + "\n")
+    }
+}

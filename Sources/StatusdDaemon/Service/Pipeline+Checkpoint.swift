@@ -1,0 +1,42 @@
+import Logging
+import StatusdCore
+
+extension Pipeline {
+    /// Takes back counts, windows, alert states, the evaluation point, the outbox and the files'
+    /// offsets from the state file. Called with the lock held, before the files are opened.
+    func restoreCheckpoint(now: Int64) {
+        guard let cp = checkpoints.load(now: now) else { return }
+        monitor.restore(cp.monitor)
+        if var saved = cp.outbox {
+            saved.retain(sinks: Set(sinkNames))
+            outbox = saved
+        }
+        tailer.restore(cp.files, seenInputs: Set(cp.inputs.keys))
+        let firing = cp.alerts.filter { $0.value.phase == .firing }.map(\.key).sorted()
+        logger.notice("resumed from the state file", metadata: [
+            "files": "\(cp.files.count)", "saved_at": "\(CivilTime.iso8601(cp.savedAt))",
+            "firing": "\(firing.joined(separator: ","))", "queued": "\(outbox.entries.count)",
+        ])
+    }
+
+    /// Saves offsets, totals, windows, alert states and the outbox in one atomic write, when
+    /// anything was read (or `force`). Called with the lock held.
+    func saveCheckpoint(now: Int64, force: Bool = false) {
+        guard force || tailer.generation != savedGeneration else { return }
+        let cp = Checkpoint(savedAt: now, monitor: monitor.snapshot(), files: tailer.checkpoints, outbox: outbox)
+        do {
+            try checkpoints.save(cp)
+            savedGeneration = tailer.generation
+            if checkpointFailing {
+                checkpointFailing = false
+                logger.notice("the state file can be written again", metadata: ["path": "\(checkpoints.path)"])
+            }
+        } catch {
+            if !checkpointFailing {
+                logger.error("cannot write the state file: \(error); counts and queued alerts will not survive a restart",
+                             metadata: ["path": "\(checkpoints.path)"])
+            }
+            checkpointFailing = true
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import StatusdCore
+
+extension Pipeline {
+    /// Applies a new config: unchanged inputs keep their files and counts, rules keep their states.
+    public func apply(_ newConfig: StatusdConfig) {
+        lock.withLock {
+            let now = clock()
+            if newConfig.statusSocket != config.statusSocket {
+                logger.warning("status.socket changed; the new path takes effect on restart")
+            }
+            var newConfig = newConfig
+            if newConfig.stateDir != config.stateDir {
+                logger.warning("state_dir changed; the new directory takes effect on restart")
+                newConfig.stateDir = config.stateDir
+            }
+            config = newConfig
+            monitor.reconfigure(inputs: newConfig.inputs, rules: newConfig.rules)
+            tailer.configure(newConfig.inputs, into: &monitor, now: now)
+            collect(now: now)
+            configLoadedAt = now
+            lastReloadError = nil
+        }
+        wake.signal()
+    }
+
+    public func noteReloadFailure(_ message: String) {
+        lock.withLock { lastReloadError = message }
+    }
+}

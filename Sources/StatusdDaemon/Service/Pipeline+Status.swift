@@ -1,0 +1,29 @@
+import StatusdCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Pipeline {
+    /// What `statusd status` shows: inputs and their files, rules at the last evaluated second,
+    /// sinks and their queues, and the latest transitions.
+    public func report(version: String) -> StatusReport {
+        lock.withLock {
+            let now = clock()
+            var inputs: [InputReport] = []
+            for input in config.inputs {
+                let t = monitor.tally(of: input.name) ?? InputTally(windowSeconds: 1)
+                inputs.append(InputReport(
+                    name: input.name, format: input.format.rawValue, paths: input.paths,
+                    files: tailer.reports(for: input.name), totals: t.totals,
+                    linesPerSecond: lineRates[input.name]?.perSecond ?? 0, tooLate: t.tooLate, outOfRange: t.outOfRange))
+            }
+            let rules = monitor.rules.map { r in
+                RuleReport(rule: r.rule, state: r.state, sum: r.reading.sum, inputs: r.inputs.map { monitor.inputs[$0].name })
+            }
+            return StatusReport(
+                version: version, pid: getpid(), startedAt: CivilTime.iso8601(startedAt), uptimeSeconds: now - startedAt,
+                config: configPath, configLoadedAt: CivilTime.iso8601(configLoadedAt), lastReloadError: lastReloadError,
+                inputs: inputs, rules: rules, sinks: board.reports(outbox: outbox), transitions: recent.map(TransitionReport.init))
+        }
+    }
+}

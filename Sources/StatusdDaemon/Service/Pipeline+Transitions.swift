@@ -1,0 +1,63 @@
+import Logging
+import StatusdCore
+
+extension Pipeline {
+    /// Takes the monitor's transitions: logs them, and queues firing and resolved ones in the
+    /// outbox, saved in the same checkpoint as the alert states that produced them, before the
+    /// delivery service is told. Called with the lock held.
+    func collect(now: Int64) {
+        let transitions = monitor.takeTransitions()
+        guard !transitions.isEmpty else { return }
+        var queued = false
+        for t in transitions {
+            log(t)
+            recent.append(t)
+            guard t.kind.notifies else { continue }
+            if echoToStderr { StderrAlertEcho.write(t) }
+            if outbox.enqueue(t, sinks: sinks(for: t), now: now) != nil { queued = true }
+        }
+        if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
+        saveCheckpoint(now: now, force: true)
+        if queued { doorbell.ring() }
+    }
+
+    /// The sinks a notification goes to: the rule's `sinks`, else all.
+    func sinks(for t: AlertTransition) -> [String] {
+        guard let wanted = t.sinks else { return sinkNames }
+        return sinkNames.filter { wanted.contains($0) || $0 == "journal" }
+    }
+
+    /// The oldest notification `sink` has not acknowledged.
+    func nextNotification(for sink: String) -> Outbox.Entry? {
+        lock.withLock { outbox.next(for: sink) }
+    }
+
+    /// `sink` has notification `seq`; saved at once, so a restart does not send it again.
+    func acknowledge(_ seq: UInt64, sink: String) {
+        lock.withLock {
+            outbox.acknowledge(seq, sink: sink)
+            saveCheckpoint(now: clock(), force: true)
+        }
+    }
+
+    /// Gives up on notifications older than `maxAgeSeconds`, and says so.
+    func expireOld(now: Int64) {
+        for (entry, sinks) in outbox.expire(olderThan: maxAgeSeconds, now: now) {
+            for sink in sinks {
+                board.failed(sink, error: "gave up after \(DurationText.format(maxAgeSeconds))")
+                logger.error("gave up delivering \(entry.transition.kind.rawValue) of \(entry.transition.rule) to \(sink) after \(DurationText.format(maxAgeSeconds))",
+                             metadata: ["sink": "\(sink)", "rule": "\(entry.transition.rule)"])
+            }
+        }
+    }
+
+    private func log(_ t: AlertTransition) {
+        var meta: Logger.Metadata = ["rule": "\(t.rule)", "state": "\(t.kind.rawValue)", "at": "\(CivilTime.iso8601(t.at))"]
+        if t.late { meta["late"] = "true" }
+        switch t.kind {
+        case .pending: logger.info("rule \(t.rule) pending: \(Percent.format(t.rate)) over \(Percent.format(t.limit))", metadata: meta)
+        case .cleared: logger.info("rule \(t.rule) back to ok before firing", metadata: meta)
+        case .firing, .resolved: logger.debug("rule \(t.rule) \(t.kind.rawValue)", metadata: meta)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import Testing
+import StatusdCore
+@testable import StatusdDaemon
+
+@Suite("the state file")
+struct CheckpointStoreTests {
+    func tempDir() throws -> String {
+        let dir = NSTemporaryDirectory() + "statusd-cp-\(getpid())-\(Int.random(in: 0..<1_000_000))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    func sample() -> Checkpoint {
+        let input = InputConfig(name: "web", paths: ["/var/log/nginx/access.log"])
+        let rule = Rule(name: "server-errors", match: try! StatusSet.parse(["5xx"]).get(), rateAbove: 0.05, window: 60, minRequests: 1)
+        var monitor = Monitor(inputs: [input], rules: [rule], clock: .lines)
+        for s in Int64(1000)..<1010 { monitor.accept(.entry(status: StatusCode(502)!, time: s), input: 0, arrival: s) }
+        var outbox = Outbox()
+        for t in monitor.takeTransitions() where t.kind.notifies { outbox.enqueue(t, sinks: ["journal"], now: 1010) }
+        let file = FileCheckpoint(input: "web", path: "/var/log/nginx/access.log", device: 1, inode: 2, offset: 1234, fingerprint: .empty)
+        return Checkpoint(savedAt: 1010, monitor: monitor.snapshot(), files: [file], outbox: outbox)
+    }
+
+    @Test("what is saved loads back: offsets, counts, alert states, the evaluation point and the outbox")
+    func roundTrip() throws {
+        let dir = try tempDir()
+        let store = CheckpointStore(directory: dir, logger: Logger(label: "test"))
+        let cp = sample()
+        #expect(cp.outbox?.entries.count == 1, "the firing is queued")
+        try store.save(cp)
+        let back = try #require(store.load(now: 2000))
+        #expect(back.files == cp.files)
+        #expect(back.alerts["server-errors"]?.phase == .firing)
+        #expect(back.evaluatedThrough == 1008)
+        #expect(back.outbox == cp.outbox)
+        #expect(back.inputs["web"]?.codes["502"] == 10)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/state.json.tmp"), "no temp file left")
+    }
+
+    @Test("an unreadable state file is set aside, not crashed on")
+    func corrupt() throws {
+        let dir = try tempDir()
+        try Data("{\"version\": 2, \"saved_at\": ".utf8).write(to: URL(fileURLWithPath: dir + "/state.json"))
+        let store = CheckpointStore(directory: dir, logger: Logger(label: "test"))
+        #expect(store.load(now: 77) == nil)
+        #expect(FileManager.default.fileExists(atPath: dir + "/state.json.corrupt-77"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/state.json"))
+    }
+
+    @Test("a version 1 state file (before the outbox) still loads")
+    func versionOne() throws {
+        let dir = try tempDir()
+        let v1 = """
+        {"version":1,"saved_at":5,"inputs":{"web":{"codes":{"200":3},"unparsed":0,"ignored":0,"too_late":0,"out_of_range":0,"buckets":[[5,200,3]]}},
+         "files":[],"alerts":{"server-errors":{"phase":"firing","since":4,"firedAt":4,"peakRate":0.5}}}
+        """
+        try Data(v1.utf8).write(to: URL(fileURLWithPath: dir + "/state.json"))
+        let back = try #require(CheckpointStore(directory: dir, logger: Logger(label: "test")).load(now: 6))
+        #expect(back.alerts["server-errors"]?.phase == .firing)
+        #expect(back.alerts["server-errors"]?.sequence == 1, "a firing episode from before numbering has sent its firing")
+        #expect(back.outbox == nil && back.evaluatedThrough == nil)
+    }
+}
