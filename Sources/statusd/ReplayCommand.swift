@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StatusdClient
 import StatusdCore
 import StatusdDaemon
 
