@@ -33,11 +33,18 @@ let package = Package(
             name: "StatusdCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // What `statusd status` needs to ask the running daemon: the status socket's client, the
+        // socket plumbing the server shares, and the status JSON. Nothing of the daemon itself.
+        .target(
+            name: "StatusdClient",
+            dependencies: ["StatusdCore"]
+        ),
         // The thin I/O shell: tailing, journald, systemd notify, status socket, service wiring.
         .target(
             name: "StatusdDaemon",
             dependencies: [
                 "StatusdCore",
+                "StatusdClient",
                 "CSystemd",
                 "CZlib",
                 .product(name: "Logging", package: "swift-log"),
@@ -49,6 +56,7 @@ let package = Package(
             name: "statusd",
             dependencies: [
                 "StatusdCore",
+                "StatusdClient",
                 "StatusdDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-# The core without the YAML config loader (its only dependency, Yams, is not needed here).
-mapfile -t sources < <(find Sources/StatusdCore -name '*.swift' ! -path '*/Config/ConfigLoader.swift')
+# The core without the YAML config loader and its node reader (their only dependency, Yams, is not needed here).
+mapfile -t sources < <(find Sources/StatusdCore -name '*.swift' ! -path '*/Config/ConfigLoader*.swift' ! -path '*/Config/ConfigReader.swift')
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name StatusdFuzz "${sources[@]}" Fuzz/ParserFuzzer.swift -o "$out/fuzz-parsers"
 mkdir -p "$out/corpus"
 find ../shared/realdata Tests/Fixtures -type f -size -200k -exec cp {} "$out/corpus/" \;

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import StatusdClient
 import StatusdCore
 import StatusdDaemon
 
@@ -28,19 +29,25 @@ struct Replay: ParsableCommand {
         let cfg = try loadConfig()
         var forced: LogFormat?
         if let format {
-            guard let f = LogFormat(rawValue: format), f != .regex || cfg?.inputs.contains(where: { $0.format == .regex }) == true else {
+            guard let f = LogFormat(rawValue: format) else {
                 throw ValidationError("unknown format `\(format)`; one of \(LogFormat.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             forced = f
         }
+        // Every file's format and options first, so a missing regex pattern stops before any output.
+        let plans: [FilePlan]
+        do {
+            plans = try files.map { try Self.plan($0, forced: forced, config: cfg) }
+        } catch let problem as FormatProblem {
+            StandardError.write("statusd replay: \(problem)\n")
+            throw ExitCode.validationFailure
+        }
         var session = ReplaySession(rules: cfg?.rules ?? Self.defaultRules)
         var reports: [ReplayReport.File] = []
         let progress = isatty(2) != 0
-        for path in files {
-            let input = cfg?.inputs.first { Self.matches(path, $0.paths) }
-            let format = forced ?? input?.format ?? .auto
-            var decoder = FileDecoder(format: format, options: input?.formatOptions ?? FormatOptions(),
-                                      maxLineBytes: input?.maxLineBytes ?? 64 * 1024)
+        for (path, plan) in zip(files, plans) {
+            let format = plan.format
+            var decoder = FileDecoder(format: format, options: plan.options, maxLineBytes: plan.maxLineBytes)
             let reader: LogFileReader
             do { reader = try LogFileReader(path: path) } catch { throw ValidationError("\(error)") }
             let before = session.lines

@@ -1,6 +1,6 @@
 import ArgumentParser
+import StatusdClient
 import StatusdCore
-import StatusdDaemon
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +18,7 @@ struct Status: ParsableCommand {
     var json = false
 
     func run() throws {
-        let path = socket ?? ((try? ConfigFile.load(config).get())?.statusSocket ?? StatusdConfig().statusSocket)
+        let path = socket ?? StatusClient.socketPath(config: config)
         let report: StatusReport
         let raw: [UInt8]
         do {

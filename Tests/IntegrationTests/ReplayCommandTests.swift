@@ -56,4 +56,35 @@ struct ReplayCommandTests {
         let text2 = try Proc.run(StatusdProcess.binary, ["replay", "--config", dir.file("statusd.yaml"), dir.file("access.log")])
         #expect(text2.stdout.contains("2026-11-20T10:05:40Z  server-errors firing"))
     }
+
+    @Test("--format regex without a pattern says what to add and exits non-zero; with one it reads")
+    func regexWithoutPattern() throws {
+        let dir = try TempDir("replayregex")
+        try dir.write("app.log", "GET /a status=502 in 3ms\nGET /b status=200 in 1ms\n")
+        let out = try Proc.run(StatusdProcess.binary, ["replay", "--format", "regex", dir.file("app.log")])
+        #expect(out.status != 0)
+        #expect(out.stdout.isEmpty, "stdout: \(out.stdout)")
+        #expect(out.stderr.contains("`--format regex` needs a pattern"), "stderr: \(out.stderr)")
+        #expect(out.stderr.contains("`format: regex`") && out.stderr.contains("pattern: '") && out.stderr.contains("(?<status>"))
+        #expect(out.stderr.contains("--config"))
+        // A config without a regex input does not help: same message, never a silent combined read.
+        try dir.write("combined.yaml", """
+        inputs:
+          - {name: web, path: /var/log/nginx/access.log}
+        rules:
+          - {name: r, match: 5xx, rate_above: 5%}
+        """)
+        let noRegex = try Proc.run(StatusdProcess.binary, ["replay", "--config", dir.file("combined.yaml"), "--format", "regex", dir.file("app.log")])
+        #expect(noRegex.status != 0 && noRegex.stderr.contains("`--format regex` needs a pattern"), "stderr: \(noRegex.stderr)")
+        // What the message asks for: an input with `format: regex` and a pattern, given with --config.
+        try dir.write("regex.yaml", """
+        inputs:
+          - {name: app, path: /var/log/app.log, format: regex, pattern: 'status=(?<status>\\d{3})'}
+        rules:
+          - {name: r, match: 5xx, rate_above: 5%}
+        """)
+        let doc = try replay(["--config", dir.file("regex.yaml"), "--format", "regex", dir.file("app.log")])
+        #expect(doc["codes"] as? [String: Int] == ["200": 1, "502": 1])
+        #expect((doc["counts"] as? [String: Int])?["unparsed"] == 0)
+    }
 }

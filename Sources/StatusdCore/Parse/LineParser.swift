@@ -66,7 +66,14 @@ public enum LogFormat: String, CaseIterable, Sendable, Codable {
         case .haproxy: return HAProxyParser()
         case .regex:
             if let pattern = options.pattern, let p = try? RegexParser(pattern: pattern) { return p }
-            return CombinedParser()
+            /// No pattern, or one that does not compile: every line is `.unparsed`, so nothing is
+            /// counted under a status another format guessed. The config loader (`format: regex`
+            /// needs a valid `pattern`) and `statusd replay --format regex` (needs a config input
+            /// with one) reject this case before it can happen; this is the safe answer if not.
+            struct NoPatternParser: LineParser {
+                func parse(_ line: UnsafeRawBufferPointer) -> ParseResult { .unparsed }
+            }
+            return NoPatternParser()
         case .auto: return AutoParser()
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import StatusdClient
 import StatusdCore
 
 /// Serves the status socket: `GET /status` (JSON), `GET /status?format=text`, `GET /healthz`.
@@ -37,18 +38,5 @@ public struct StatusService: Service {
         try server.start()
         try? await gracefulShutdown()
         server.stop()
-    }
-}
-
-/// The status JSON, stable key order.
-public enum StatusJSON {
-    public static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(value)) ?? Data("{}".utf8)) + [10]
-    }
-
-    public static func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
-        try JSONDecoder().decode(type, from: Data(bytes))
     }
 }

@@ -3,6 +3,9 @@ import Glibc
 #endif
 
 /// The client side of the status socket: one GET, the whole answer.
+///
+/// Blocking and Foundation-free on purpose: `statusd status` is a one-shot check (often run by a
+/// monitoring system), and the server uses it to tell a live daemon's socket from a stale one.
 public enum StatusClient {
     public struct Answer: Sendable {
         public var status: Int
