@@ -1,0 +1,9 @@
+/// What a parser found in one line.
+public enum ParseResult: Equatable, Sendable {
+    /// An access line: its status and, when the line states one, its time (Unix seconds).
+    case entry(status: StatusCode, time: Int64?)
+    /// A line the format says carries no request: a header, a comment, a blank line.
+    case ignored
+    /// A line this format cannot read. Counted as such, never as a status.
+    case unparsed
+}
