@@ -17,6 +17,19 @@ struct DeliveryTests {
         """
     }
 
+    /// A log, a config with a uniquely named rule, and a daemon in `journal`'s namespace that has
+    /// just seen an outage (20 of 40 requests failing).
+    func startWithOutage(_ journal: PrivateJournal, _ name: String) throws -> (dir: TempDir, rule: String, daemon: StatusdProcess) {
+        let dir = try TempDir(name)
+        let rule = "\(name)-\(getpid())-\(Int.random(in: 1000...9999))"
+        try dir.write("access.log", "")
+        try dir.write("statusd.yaml", config(dir, rule: rule))
+        let daemon = try journal.statusd(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
+        #expect(daemon.waitReady(), "daemon never answered: \(daemon.stderrText)")
+        try dir.append("access.log", AccessLines.make(200, count: 20) + AccessLines.make(502, count: 20))
+        return (dir, rule, daemon)
+    }
+
     func sink(_ daemon: StatusdProcess) throws -> [String: Any]? {
         (try daemon.status().json["sinks"] as? [[String: Any]])?.first { $0["name"] as? String == "journal" }
     }
@@ -24,15 +37,9 @@ struct DeliveryTests {
     @Test("journald down while a rule fires: the entry appears once journald is back, once")
     func journaldDown() throws {
         let journal = try PrivateJournal()
-        let dir = try TempDir("jdown")
-        let rule = "down-\(getpid())-\(Int.random(in: 1000...9999))"
-        try dir.write("access.log", "")
-        try dir.write("statusd.yaml", config(dir, rule: rule))
         // journald is not running: statusd starts without it.
-        let daemon = try journal.statusd(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
-        defer { daemon.stop() }
-        #expect(daemon.waitReady(), "daemon never answered: \(daemon.stderrText)")
-        try dir.append("access.log", AccessLines.make(200, count: 20) + AccessLines.make(502, count: 20))
+        let (dir, rule, daemon) = try startWithOutage(journal, "jdown")
+        defer { daemon.stop(); withExtendedLifetime(dir) {} }
         #expect(Proc.waitFor(15) { (try? daemon.rule(rule)?["state"] as? String) == "firing" })
         // The notification waits: the sink is retrying, one queued, and status warns.
         #expect(Proc.waitFor(10) { (try? sink(daemon)?["state"] as? String) == "retrying" })
@@ -60,20 +67,14 @@ struct DeliveryTests {
     @Test("kill -9 while a notification waits, then a restart: delivered exactly once")
     func killWhilePending() throws {
         let journal = try PrivateJournal()
-        let dir = try TempDir("jkill")
-        let rule = "kill-\(getpid())-\(Int.random(in: 1000...9999))"
-        try dir.write("access.log", "")
-        try dir.write("statusd.yaml", config(dir, rule: rule))
-        let first = try journal.statusd(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
-        #expect(first.waitReady(), "daemon never answered: \(first.stderrText)")
-        try dir.append("access.log", AccessLines.make(200, count: 20) + AccessLines.make(503, count: 20))
+        let (dir, rule, first) = try startWithOutage(journal, "jkill")
         #expect(Proc.waitFor(15) { (try? sink(first)?["queued"] as? Int) == 1 })
         first.signal(SIGKILL)
         first.process.waitUntilExit()
 
         try journal.start()
         let second = try journal.statusd(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
-        defer { second.stop() }
+        defer { second.stop(); withExtendedLifetime(dir) {} }
         #expect(second.waitReady(), "daemon never answered: \(second.stderrText)")
         #expect(Proc.waitFor(20) { ((try? journal.entries(["STATUSD_RULE=\(rule)"])) ?? []).count >= 1 },
                 "the queued firing was not delivered after the restart; stderr: \(second.stderrText)")
@@ -84,5 +85,6 @@ struct DeliveryTests {
         let entries = try journal.entries(["STATUSD_RULE=\(rule)"])
         #expect(entries.count == 1, "exactly one entry: \(entries.count)")
         #expect(entries.first?["STATUSD_STATE"] as? String == "firing")
+        #expect(entries.first?["STATUSD_CODES"] as? String == "502:20")
     }
 }

@@ -79,7 +79,7 @@ struct MonitorTests {
     @Test("rolling sums equal a fresh sum of the ring, through late lines and evictions")
     func rollingEqualsRescan() {
         var m = Monitor(inputs: [input], rules: [rule], clock: .lines)
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for s in Int64(0)..<2000 {
             for _ in 0..<Int(rng.next() % 6) {
                 let code = [200, 200, 404, 502, 503][Int(rng.next() % 5)]
@@ -105,18 +105,5 @@ struct MonitorTests {
         m.accept(.entry(status: StatusCode(200)!, time: 100 + 7 * 86400), input: 0, arrival: 100 + 7 * 86400)
         let kinds = m.takeTransitions().map(\.kind)
         #expect(kinds == [.pending, .firing, .resolved])
-    }
-}
-
-/// A small deterministic generator for tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1330_11EB
-        return z ^ (z >> 31)
     }
 }
