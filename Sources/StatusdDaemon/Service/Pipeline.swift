@@ -26,6 +26,8 @@ public final class Pipeline: @unchecked Sendable {
     var stopRequested = false
     var lineRates: [String: LineRate] = [:]
     var lastFullScan: Int64 = 0
+    /// The tailer's generation when it was last found with nothing left to read.
+    var caughtUpGeneration: UInt64 = .max
     /// The latest transitions, for status (oldest first, bounded).
     var recent: [AlertTransition] = []
     static let recentLimit = 100
@@ -127,8 +129,8 @@ public final class Pipeline: @unchecked Sendable {
             // is evaluated by its own lines' times, as replay does.
             if catchUp(now: now) { monitor.advance(wallClock: now) }
             collect(now: now)
-            for input in config.inputs {
-                lineRates[input.name, default: LineRate()].sample(lines: monitor.tally(of: input.name)?.totals.lines ?? 0, at: now)
+            for input in monitor.inputs {
+                lineRates[input.name, default: LineRate()].sample(lines: input.tally.totals.lines, at: now)
             }
             expireOld(now: now)
             saveCheckpoint(now: now)
@@ -137,15 +139,18 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Reads files that are behind (a backlog larger than one read) for up to half a second;
-    /// `true` when nothing is left to read.
+    /// `true` when nothing is left to read. Idle (nothing read since the last check), it costs
+    /// nothing: no file is looked at.
     @discardableResult
     func catchUp(now: Int64) -> Bool {
+        guard tailer.generation != caughtUpGeneration else { return true }
         let deadline = Date().addingTimeInterval(0.5)
         while tailer.bytesBehind > 0 {
             guard Date() < deadline else { return false }
             tailer.tick(into: &monitor, now: now, fullScan: true)
             collect(now: now)
         }
+        caughtUpGeneration = tailer.generation
         return true
     }
 
