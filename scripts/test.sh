@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
-need=(libsystemd-dev zlib1g-dev pkg-config systemd nginx-light logrotate curl python3)
+need=(libsystemd-dev zlib1g-dev pkg-config systemd nginx-light logrotate curl python3 lintian binutils)
 missing=()
 for p in "${need[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -24,6 +24,14 @@ rc=${PIPESTATUS[0]}
 set -e
 passed=$(grep -oE 'Test run with [0-9]+ tests?( in [0-9]+ suites?)? passed' "$log" | grep -oE '[0-9]+' | head -1 || true)
 failed=$(grep -cE '^✘ Test .* failed' "$log" || true)
-echo "tests: ${passed:-0} passed, ${failed:-0} failed"
-rm -f "$log"
-exit "$rc"
+# The Debian package, built, installed, run and purged as a host owner would (scripts/package-test.sh).
+set +e
+./scripts/package-test.sh 2>&1 | tee "$log.pkg"
+prc=${PIPESTATUS[0]}
+set -e
+ppassed=$(sed -n 's/^package: \([0-9]*\) passed.*/\1/p' "$log.pkg")
+pfailed=$(sed -n 's/^package: [0-9]* passed, \([0-9]*\) failed.*/\1/p' "$log.pkg")
+[ -n "$pfailed" ] || pfailed=1
+echo "tests: $(( ${passed:-0} + ${ppassed:-0} )) passed, $(( ${failed:-0} + pfailed )) failed"
+rm -f "$log" "$log.pkg"
+[ "$rc" -eq 0 ] && [ "$prc" -eq 0 ]

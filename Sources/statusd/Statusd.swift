@@ -3,7 +3,7 @@ import ArgumentParser
 /// The `statusd` command: the daemon and the tools around it.
 @main
 struct Statusd: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = "0.2.0"
 
     static let configuration = CommandConfiguration(
         commandName: "statusd",

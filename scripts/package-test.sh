@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Builds the Debian package and checks it the way a host owner meets it: its file list, what the
+# binary links, lintian, the unit (systemd-analyze verify and security score), then installs it
+# with apt, checks the installed config, runs the installed binary as the unit would (an
+# unprivileged user in group adm, NOTIFY_SOCKET read by this script) on a real nginx log of mode
+# 0640 root:adm, asks `statusd status`, removes and purges it and checks what is left.
+# Run as root. Prints one line per check and `package: N passed, N failed`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+pass=0
+fail=0
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+check() { local what=$1; shift; if "$@" >/dev/null 2>&1; then ok "$what"; else bad "$what"; fi; }
+
+tmp=$(mktemp -d)
+user=statusd-pkgtest
+nginx_pid=""
+daemon_pid=""
+notify_pid=""
+cleanup() {
+  for p in $daemon_pid $notify_pid; do kill "$p" 2>/dev/null; done
+  [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
+  dpkg --purge statusd >/dev/null 2>&1
+  userdel "$user" >/dev/null 2>&1
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+deb=$(packaging/build-deb.sh "$tmp" | tail -1)
+[ -f "$deb" ] || { echo "FAIL building the package"; echo "package: 0 passed, 1 failed"; exit 1; }
+ok "package built: $(basename "$deb"), $(du -k "$deb" | cut -f1) KiB"
+
+# The file list.
+dpkg-deb -c "$deb" | awk '{print $6}' > "$tmp/files"
+for f in ./usr/bin/statusd ./etc/statusd/statusd.yaml ./lib/systemd/system/statusd.service \
+         ./usr/share/man/man8/statusd.8.gz ./usr/share/bash-completion/completions/statusd \
+         ./usr/share/zsh/vendor-completions/_statusd ./usr/share/fish/vendor_completions.d/statusd.fish \
+         ./usr/share/doc/statusd/copyright ./usr/share/doc/statusd/changelog.Debian.gz; do
+  check "the package holds $f" grep -qx "$f" "$tmp/files"
+done
+check "the config is a conffile" sh -c "dpkg-deb -I '$deb' conffiles | grep -qx /etc/statusd/statusd.yaml"
+
+# What the binary links: glibc, libsystemd and zlib, nothing else (the Swift runtime is static).
+dpkg-deb -x "$deb" "$tmp/root"
+needed=$(objdump -p "$tmp/root/usr/bin/statusd" | awk '/NEEDED/ {print $2}' | sort | tr '\n' ' ')
+echo "     NEEDED: $needed"
+extra=$(echo "$needed" | tr ' ' '\n' | grep -v '^$' | grep -Ev '^(libc|libm|libpthread|libdl|librt|ld-linux[-a-z0-9_]*)\.so|^libsystemd\.so\.0$|^libz\.so\.1$' || true)
+if [ -z "$extra" ]; then ok "the binary needs only glibc, libsystemd0 and zlib"; else bad "the binary also needs: $extra"; fi
+pkgs=$(ldd "$tmp/root/usr/bin/statusd" | awk '/=>/ {print $3}' | xargs -r -n1 readlink -f | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u | tr '\n' ' ')
+echo "     ldd resolves into packages: $pkgs"
+allowed="libc6 libsystemd0 zlib1g $(apt-cache depends --important libsystemd0 2>/dev/null | awk '/Depends:/ {print $2}' | tr '\n' ' ')"
+stray=""
+for p in $pkgs; do case " $allowed " in *" ${p%%:*} "*) ;; *) stray="$stray $p" ;; esac; done
+if [ -z "$stray" ]; then ok "ldd: only glibc, libsystemd0 (and its own dependencies) and zlib"; else bad "ldd pulls in:$stray"; fi
+
+# lintian.
+lintian --fail-on error,warning --suppress-tags-from-file /dev/null "$deb" > "$tmp/lintian" 2>&1
+lrc=$?
+sed 's/^/     lintian: /' "$tmp/lintian"
+if [ $lrc -eq 0 ]; then ok "lintian: no errors or warnings"; else bad "lintian reports errors or warnings"; fi
+
+# The unit.
+score=$(systemd-analyze security --offline=true packaging/statusd.service 2>/dev/null | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p')
+echo "     systemd-analyze security: exposure ${score:-?}"
+check "the unit's exposure is at most 2.0" awk -v s="${score:-99}" 'BEGIN { exit !(s <= 2.0) }'
+
+# Install it.
+if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" > "$tmp/apt" 2>&1; then ok "apt-get install ./$(basename "$deb")"; else bad "apt-get install"; cat "$tmp/apt"; fi
+check "systemd-analyze verify on the installed unit" systemd-analyze verify /lib/systemd/system/statusd.service
+check "statusd check on the installed config" /usr/bin/statusd check --config /etc/statusd/statusd.yaml
+check "enabled on install" test -L /etc/systemd/system/multi-user.target.wants/statusd.service
+check "not started on install" sh -c '! pgrep -f "^/usr/bin/statusd run"'
+check "the man page reads" sh -c 'MANPAGER=cat man 8 statusd 2>/dev/null | grep -q replay || zcat /usr/share/man/man8/statusd.8.gz | grep -q replay'
+
+# A real nginx on 127.0.0.1 writing a log of mode 0640 root:adm.
+mkdir -p "$tmp/nginx/logs" "$tmp/nginx/tmp"
+port=$((20000 + RANDOM % 20000))
+cat > "$tmp/nginx/nginx.conf" <<CONF
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log;
+events { worker_connections 64; }
+http {
+  access_log $tmp/nginx/logs/access.log combined;
+  client_body_temp_path $tmp/nginx/tmp; proxy_temp_path $tmp/nginx/tmp; fastcgi_temp_path $tmp/nginx/tmp;
+  uwsgi_temp_path $tmp/nginx/tmp; scgi_temp_path $tmp/nginx/tmp;
+  server {
+    listen 127.0.0.1:$port;
+    location /ok { return 200 "ok\n"; }
+    location /missing { return 404; }
+    location /broken { return 502; }
+  }
+}
+CONF
+nginx -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" & nginx_pid=$!
+for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/ok" && break; sleep 0.1; done
+chown root:adm "$tmp/nginx/logs/access.log"
+chmod 0640 "$tmp/nginx/logs/access.log"
+chmod 0755 "$tmp" "$tmp/nginx" "$tmp/nginx/logs"
+check "the log is 0640 root:adm" sh -c "stat -c '%a %U:%G' '$tmp/nginx/logs/access.log' | grep -qx '640 root:adm'"
+
+# The installed binary as the unit runs it: its own user, group adm, notify socket, runtime and
+# state directories of its own.
+useradd --system --no-create-home --shell /usr/sbin/nologin -G adm "$user" 2>/dev/null
+install -d -o "$user" -m 0755 "$tmp/run" "$tmp/state"
+sed -e "s#/var/log/nginx/access.log#$tmp/nginx/logs/access.log#" \
+    -e "s#/run/statusd/statusd.sock#$tmp/run/statusd.sock#" /etc/statusd/statusd.yaml > "$tmp/statusd.yaml"
+printf '\nstate_dir: %s\n' "$tmp/state" >> "$tmp/statusd.yaml"
+sed -i '/^\s*start_at:/d; s#^\(\s*format: combined.*\)#\1\n    start_at: beginning#' "$tmp/statusd.yaml"
+chmod 0644 "$tmp/statusd.yaml"
+python3 - "$tmp/notify.sock" > "$tmp/notify.log" 2>&1 <<'PY' &
+import os, socket, sys, time
+path = sys.argv[1]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(path)
+os.chmod(path, 0o777)
+s.settimeout(1)
+end = time.time() + 30
+while time.time() < end:
+    try:
+        msg = s.recv(4096).decode()
+    except socket.timeout:
+        continue
+    print(msg.replace("\n", " | "), flush=True)
+PY
+notify_pid=$!
+sleep 0.5
+for _ in $(seq 20); do curl -s -o /dev/null "http://127.0.0.1:$port/ok"; done
+for _ in $(seq 10); do curl -s -o /dev/null "http://127.0.0.1:$port/missing"; done
+for _ in $(seq 5); do curl -s -o /dev/null "http://127.0.0.1:$port/broken"; done
+setpriv --reuid="$user" --regid="$user" --init-groups env NOTIFY_SOCKET="$tmp/notify.sock" \
+  /usr/bin/statusd run --config "$tmp/statusd.yaml" > "$tmp/daemon.log" 2>&1 &
+daemon_pid=$!
+for _ in $(seq 100); do grep -q 'READY=1' "$tmp/notify.log" && break; sleep 0.2; done
+check "READY=1 arrives on NOTIFY_SOCKET" grep -q 'READY=1' "$tmp/notify.log"
+check "it runs unprivileged, in group adm" sh -c "awk '/^Uid:/ {exit !(\$2 != 0)}' /proc/$daemon_pid/status && grep -q \"^Groups:.*\\b$(getent group adm | cut -d: -f3)\\b\" /proc/$daemon_pid/status"
+counts=""
+for _ in $(seq 50); do
+  counts=$(/usr/bin/statusd status --socket "$tmp/run/statusd.sock" --json 2>/dev/null | python3 -c 'import json,sys; c=json.load(sys.stdin)["inputs"][0]["counts"]; print(c["2xx"], c["4xx"], c["5xx"], c["unparsed"])' 2>/dev/null)
+  [ "$counts" = "21 10 5 0" ] && break
+  sleep 0.2
+done
+echo "     statusd status counts (2xx 4xx 5xx unparsed): ${counts:-none} (nginx wrote 21, 10, 5)"
+check "statusd status answers with the log's counts" test "$counts" = "21 10 5 0"
+kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null; daemon_pid=""
+check "STOPPING=1 on SIGTERM" grep -q 'STOPPING=1' "$tmp/notify.log"
+
+# Remove keeps the config; purge leaves nothing.
+echo "# the owner's edit" >> /etc/statusd/statusd.yaml
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq statusd > /dev/null 2>&1
+check "remove: the binary is gone" test ! -e /usr/bin/statusd
+check "remove: the config is kept, with the owner's edit" grep -q "the owner's edit" /etc/statusd/statusd.yaml
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq statusd > /dev/null 2>&1
+check "purge: /etc/statusd is gone" test ! -e /etc/statusd
+check "purge: no state directory" sh -c 'test ! -e /var/lib/statusd && test ! -e /var/lib/private/statusd'
+check "purge: not enabled any more" test ! -e /etc/systemd/system/multi-user.target.wants/statusd.service
+check "purge: dpkg knows nothing of it" sh -c '! dpkg -s statusd'
+
+echo "package: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
