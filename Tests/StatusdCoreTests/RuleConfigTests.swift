@@ -51,3 +51,26 @@ struct RuleConfigTests {
         #expect(text.contains("an SLO rule takes its severity from its pairs"))
     }
 }
+
+@Suite("status text")
+struct StatusTextTests {
+    @Test("a sparkline per rule, scaled to the limit")
+    func sparkline() {
+        #expect(StatusReport.sparkline([0, 0.05, 0.1], limit: 0.1) == "▁▅█")
+        #expect(StatusReport.sparkline([0, 0.01], limit: 0.1) == "▁▂")
+        #expect(StatusReport.sparkline([0, 0], limit: 0) == "▁▁")
+        var rule = Rule(name: "r", match: set("5xx"), rateAbove: 0.05, window: 60, minRequests: 1, wilsonGuard: false)
+        rule.groupBy = [.input]
+        var m = Monitor(inputs: [InputConfig(name: "web", paths: ["/w"]), InputConfig(name: "api", paths: ["/a"])], rules: [rule], clock: .lines)
+        for s in Int64(0)..<120 { m.accept(.entry(status: StatusCode(s > 60 ? 502 : 200)!, time: s), input: 0, arrival: s) }
+        m.finish()
+        let report = RuleReport(m.rules[0], inputNames: ["web", "api"])
+        #expect(report.sparkline?.count == 30)
+        #expect(report.alerts?.map(\.key) == ["r[web]", "r[api]"])
+        let status = StatusReport(version: "x", pid: 1, startedAt: "", uptimeSeconds: 1, config: "c", configLoadedAt: "", lastReloadError: nil,
+                                  inputs: [], rules: [report])
+        let text = status.renderText()
+        #expect(text.contains("r[web]: FIRING 98.3%"), "\(text)")
+        #expect(text.contains("█"))
+    }
+}
