@@ -96,11 +96,10 @@ public struct Monitor: LineSink, Sendable {
 
     /// The ring an input needs: the longest window of the rules that watch it plus the lateness it
     /// accepts.
-    /// Windows longer than `TieredCounts.exactLimit` are read from coarser buckets: the ring holds
-    /// at most that many seconds for them.
+    /// Windows longer than `TieredCounts.exactLimit` are read from coarser buckets, which take each
+    /// second from the ring as it is evaluated: the ring holds only the exact windows.
     public static func ringSeconds(for input: InputConfig, rules: [Rule]) -> Int {
-        let longest = rules.filter { $0.watches(input: input.name) }
-            .map { min($0.window, TieredCounts.exactLimit) }.max() ?? 60
+        let longest = rules.filter { $0.watches(input: input.name) }.map(\.exactWindow).max() ?? 60
         return Int(longest + input.maxLatenessSeconds) + 2
     }
 

@@ -69,6 +69,10 @@ public struct Rule: Sendable, Equatable {
 
     /// The longest window the condition reads, in seconds: what the inputs' rings must hold.
     public var window: Int64 { condition.windows.max() ?? 0 }
+
+    /// The longest window summed per second from the input rings (at most 10 minutes; longer ones
+    /// come from coarser buckets): what the rings must hold for this rule.
+    public var exactWindow: Int64 { condition.windows.filter { $0 <= TieredCounts.exactLimit }.max() ?? 10 }
 }
 
 extension Rule {
