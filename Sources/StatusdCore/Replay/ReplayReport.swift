@@ -138,7 +138,7 @@ public struct ReplayReport: Codable, Sendable {
                 if let g = t.group { name += "[\(g)]" }
                 if let k = t.track { name += "/\(k)" }
                 let event = t.notice.map { $0.rawValue } ?? t.event.rawValue
-                var line = "  \(t.at)  [\(t.severity.rawValue)] \(name) \(event): \(Percent.format(t.rate)) (\(Count.format(t.matched)) of \(Count.format(t.requests)))"
+                var line = "  \(t.at)  \(name) \(event): \(Percent.format(t.rate)) (\(Count.format(t.matched)) of \(Count.format(t.requests))) [\(t.severity.rawValue)]"
                 if let d = t.detail { line += "; \(d)" }
                 if let by = t.inhibitedBy { line += " (inhibited by \(by))" }
                 out.append(line)
