@@ -12,7 +12,7 @@ struct LiveReplayTests {
           - {name: web, path: \(log), start_at: \(startAt), max_skew: 1h}
         rules:
           - {name: server-errors, match: 5xx, rate_above: 20%, resolve_below: 10%, window: 10s, min_requests: 20, for: 3s, severity: critical}
-          - {name: bad-gateway, match: 502, rate_above: 30%, window: 10s, min_requests: 10}
+          - {name: bad-gateway, match: 502, rate_above: 25%, window: 10s, min_requests: 10}
           - {name: client-aborts, match: aborts, rate_above: 50%, window: 10s}
         status: {socket: \(socket)}
         state_dir: \(state)

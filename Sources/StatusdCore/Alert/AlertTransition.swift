@@ -13,6 +13,18 @@ public struct AlertTransition: Sendable, Equatable, Codable {
     /// The group value for rules that run per group (virtual host, path); nil otherwise.
     public var group: String?
     public var kind: AlertTransitionKind
+    /// For firing notifications after the first of an episode: a `repeat` reminder, or `flapping`.
+    public var notice: AlertNotice?
+    /// The alert's track within its rule: an SLO's `page` or `ticket`; nil for single-track rules.
+    public var track: String?
+    /// What fired, for people: which burn-rate pair and the error budget left, the baseline of a
+    /// spike or flatline. Nil for plain rate and count rules.
+    public var detail: String?
+    /// An SLO's error budget left over its period (1 untouched, 0 spent).
+    public var budgetLeft: Double?
+    /// The firing rule that inhibits this alert's episode (`inhibits`): it is not sent.
+    public var inhibitedBy: String?
+    /// The transition's severity: the rule's, or the SLO pair's (page: critical, ticket: warning).
     public var severity: Severity
     /// The condition's kind (`rate`).
     public var condition: String
@@ -42,20 +54,24 @@ public struct AlertTransition: Sendable, Equatable, Codable {
 
     public init(
         rule: Rule, kind: AlertTransitionKind, reading: RuleReading, inputs: [String], at: Int64, seenAt: Int64? = nil,
-        state: AlertState, firedAt: Int64?, group: String? = nil
+        state: AlertState, firedAt: Int64?, group: String? = nil, track: String? = nil, notice: AlertNotice? = nil
     ) {
         self.rule = rule.name
         self.group = group
         self.kind = kind
-        self.severity = rule.severity
+        self.notice = notice
+        self.track = track
+        self.detail = reading.detail
+        self.budgetLeft = reading.budgetLeft
+        self.severity = reading.severity ?? rule.severity
         self.condition = rule.condition.kind
         self.match = rule.match.description
         self.rate = reading.value
-        self.limit = rule.rateAbove
-        self.resolveBelow = rule.resolveBelow
+        self.limit = reading.limit
+        self.resolveBelow = reading.resolveLimit
         self.matched = reading.sum.matched
         self.total = reading.sum.total
-        self.windowSeconds = rule.window
+        self.windowSeconds = reading.windowSeconds > 0 ? reading.windowSeconds : rule.window
         self.inputs = inputs
         self.codes = reading.sum.sortedCodes.map { CodeShare(code: $0.code, count: $0.count) }
         self.at = at
@@ -64,7 +80,7 @@ public struct AlertTransition: Sendable, Equatable, Codable {
         self.peakRate = state.peakRate
         self.sinks = rule.sinks
         if kind.notifies, let fired = firedAt {
-            alertID = AlertTransition.alertID(rule: rule.name, group: group, firedAt: fired)
+            alertID = AlertTransition.alertID(rule: rule.name, group: group, track: track, firedAt: fired)
             sequence = state.sequence
         }
     }
@@ -82,9 +98,9 @@ public struct AlertTransition: Sendable, Equatable, Codable {
         }
     }
 
-    public static func alertID(rule: String, group: String?, firedAt: Int64) -> String {
-        if let group { return "\(rule)[\(group)]@\(firedAt)" }
-        return "\(rule)@\(firedAt)"
+    /// `server-errors@1795169110`, `server-errors[shop]@...`, `availability/page@...`.
+    public static func alertID(rule: String, group: String?, track: String? = nil, firedAt: Int64) -> String {
+        AlertKey.name(rule: rule, group: group, track: track) + "@\(firedAt)"
     }
 
     /// `true` when evaluated well after its second (a backlog after a restart or a slow disk).
@@ -102,9 +118,21 @@ public struct AlertTransition: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case alertID = "alert_id", sequence, rule, group, kind, severity, condition, match, rate, limit
+        case alertID = "alert_id", sequence, rule, group, kind, notice, track, detail, severity, condition, match, rate, limit
+        case budgetLeft = "budget_left", inhibitedBy = "inhibited_by"
         case resolveBelow = "resolve_below", matched, total, windowSeconds = "window_seconds", inputs, codes, at
         case seenAt = "seen_at", firedAt = "fired_at", peakRate = "peak_rate", sinks
+    }
+}
+
+/// The name of one alert of a rule: the rule, its group value and track.
+public enum AlertKey {
+    /// `rule`, `rule[group]`, `rule/track`, `rule[group]/track`: the key of its state in a checkpoint.
+    public static func name(rule: String, group: String?, track: String?) -> String {
+        var s = rule
+        if let group { s += "[\(group)]" }
+        if let track { s += "/\(track)" }
+        return s
     }
 }
 

@@ -1,19 +1,39 @@
 import Yams
 
 extension ConfigLoader {
-    /// Reads a rule's rate condition: `rate_above`, `resolve_below`, `window`, `min_requests`.
-    ///
-    /// Kept apart from the shared rule fields (`ConfigLoader+Rules.swift`) so that each condition
-    /// kind is one reader: it takes its own keys, checks what it needs once all keys are read, and
-    /// builds the `Rule` from the shared fields plus its own.
-    struct RateConditionReader {
-        /// The keys this condition owns, in the order the rule's known-keys message lists them.
-        static let keys = ["rate_above", "resolve_below", "window", "min_requests"]
+    /// Reads a rule's condition keys, then builds the condition its defining key names:
+    /// `rate_above` (rate), `count_above` (count), `no_traffic` (flatline), `spike`, or
+    /// `objective` (SLO burn rates). Keys that belong to another kind are errors that say which
+    /// kinds take them. The rate kind is here; the others in `ConfigLoader+Conditions.swift`.
+    struct ConditionReader {
+        enum Kind: String { case rate, count, noTraffic = "no_traffic", spike, slo }
+
+        /// The keys conditions own, in the order the rule's known-keys message lists them.
+        static let keys = ["rate_above", "resolve_below", "guard", "window", "min_requests", "count_above", "no_traffic",
+                           "below", "baseline", "spike", "floor", "objective", "period"]
+        /// The key that selects each kind.
+        static let defining: [(String, Kind)] = [("rate_above", .rate), ("count_above", .count), ("no_traffic", .noTraffic),
+                                                  ("spike", .spike), ("objective", .slo)]
+        /// Which kinds take each optional key.
+        static let takenBy: [String: [Kind]] = [
+            "resolve_below": [.rate], "guard": [.rate, .slo], "window": [.rate, .count, .spike],
+            "min_requests": [.rate, .noTraffic, .spike, .slo], "below": [.noTraffic], "baseline": [.noTraffic, .spike],
+            "floor": [.spike], "period": [.slo],
+        ]
 
         var rateAbove: Double?
         var resolveBelow: Double?
-        var window: Int64 = 300
+        var wilsonGuard = true
+        var window: Int64?
         var minRequests: UInt64 = 20
+        var countAbove: UInt64?
+        var noTraffic: Int64?
+        var below: Double?
+        var baseline: Int64?
+        var spike: Double?
+        var floor: Double?
+        var objective: Double?
+        var period: Int64?
 
         /// Reads one of `keys`; `false` when its value is wrong (the reason is in `reader`).
         mutating func read(_ key: String, _ value: Node, _ reader: inout ConfigReader) -> Bool {
@@ -24,6 +44,10 @@ extension ConfigLoader {
             case "resolve_below":
                 resolveBelow = reader.percent(value, "resolve_below")
                 return resolveBelow != nil
+            case "guard":
+                guard let g = reader.choice(value, "guard", ["wilson", "none"]) else { return false }
+                wilsonGuard = g == "wilson"
+                return true
             case "window":
                 guard let d = reader.duration(value, "window") else { return false }
                 if d < 10 || d > 7 * 86400 {
@@ -37,27 +61,48 @@ extension ConfigLoader {
                 minRequests = UInt64(n)
                 return true
             default:
-                return false
+                return readOther(key, value, &reader)
             }
         }
 
-        /// After all keys: `rate_above` is there and `resolve_below` is not above it.
-        func check(_ map: Node.Mapping, _ node: Node, _ reader: inout ConfigReader) -> Bool {
+        /// The kind its defining key names; exactly one must be there.
+        func kind(_ map: Node.Mapping, _ node: Node, _ reader: inout ConfigReader) -> Kind? {
+            let present = Self.defining.filter { map[$0.0] != nil }
+            if present.isEmpty {
+                reader.fail(node, "a rule needs a condition: `rate_above` (a share of requests, such as 5%), `count_above`, `no_traffic`, `spike` or `objective`")
+                return nil
+            }
+            if present.count > 1 {
+                reader.fail(map[present[1].0]!, "a rule has one condition; `\(present[1].0)` cannot go with `\(present[0].0)`")
+                return nil
+            }
+            return present[0].1
+        }
+
+        /// After all keys: the keys fit the kind, and its values agree.
+        func check(_ kind: Kind, _ map: Node.Mapping, _ node: Node, _ reader: inout ConfigReader) -> Bool {
             var ok = true
-            if map["rate_above"] == nil { reader.fail(node, "a rule needs `rate_above` (a share of requests, such as 5%)"); ok = false }
+            for (key, kinds) in Self.takenBy where !kinds.contains(kind) {
+                guard let n = map[key] else { continue }
+                reader.fail(n, "`\(key)` does not apply to a \(kind.rawValue) rule (it goes with \(kinds.map(\.rawValue).joined(separator: ", ")))")
+                ok = false
+            }
             if let r = rateAbove, let b = resolveBelow, b > r, let n = map["resolve_below"] {
                 reader.fail(n, "`resolve_below` (\(Percent.format(b))) must not be above `rate_above` (\(Percent.format(r)))")
                 ok = false
             }
-            return ok
+            return ok && checkOther(kind, map, node, &reader)
         }
 
-        func rule(_ fields: RuleFields) -> Rule? {
-            guard let rateAbove else { return nil }
-            return Rule(
-                name: fields.name, match: fields.match, rateAbove: rateAbove, resolveBelow: resolveBelow, window: window,
-                minRequests: minRequests, forSeconds: fields.forSeconds, resolveFor: fields.resolveFor,
-                severity: fields.severity, inputs: fields.inputs)
+        func condition(_ kind: Kind) -> RuleCondition? {
+            switch kind {
+            case .rate:
+                guard let rateAbove else { return nil }
+                return .rate(RateCondition(limit: rateAbove, resolveBelow: resolveBelow, window: window ?? 300,
+                                           minRequests: minRequests, wilsonGuard: wilsonGuard))
+            default:
+                return otherCondition(kind)
+            }
         }
     }
 }

@@ -78,5 +78,6 @@ public struct ConfigLoader {
                 reader.fail(node.mapping?["inputs"] ?? node, "rule `\(rule.name)` watches input `\(input)`, which no input defines")
             }
         }
+        checkInhibits(config, ruleNodes)
     }
 }

@@ -16,7 +16,7 @@ public struct StatusdConfig: Sendable, Equatable {
     /// The ring an input needs: the longest window of its rules plus the lateness it accepts.
     public func windowSeconds(for input: String) -> Int {
         let lateness = inputs.first { $0.name == input }?.maxLatenessSeconds ?? 60
-        let longest = rules.filter { $0.watches(input: input) }.map(\.window).max() ?? 60
+        let longest = rules.filter { $0.watches(input: input) }.map(\.exactWindow).max() ?? 60
         return Int(longest + lateness) + 1
     }
 }

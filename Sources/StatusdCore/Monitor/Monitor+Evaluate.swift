@@ -1,7 +1,8 @@
 extension Monitor {
     /// Evaluates every second after the last evaluated one through `target`. A quiet stretch
-    /// (nothing counted within the longest window, every rule ok, conditions that an empty window
-    /// cannot trigger) is crossed in one step: nothing can change there.
+    /// (nothing counted within the longest window, every alert ok, conditions that an empty window
+    /// cannot trigger) is crossed in one step: nothing can change there. Conditions that watch for
+    /// silence (`no_traffic`) are never skipped.
     mutating func evaluate(through target: Int64) {
         guard let last = evaluatedThrough else {
             // Nothing before the first second the clock reached is evaluated; the sums start
@@ -9,10 +10,9 @@ extension Monitor {
             flushAll()
             evaluatedThrough = target
             for r in rules.indices {
-                let windows = rules[r].inputs.map { inputs[$0].tally.window }
-                for k in rules[r].sums.indices {
-                    rules[r].sums[k].invalidate()
-                    rules[r].sums[k].slide(to: target, over: windows)
+                for k in rules[r].series.indices {
+                    for e in rules[r].series[k].exact.indices { rules[r].series[k].exact[e].invalidate() }
+                    slideAll(r, k, to: target)
                 }
             }
             return
@@ -22,7 +22,12 @@ extension Monitor {
         var s = last + 1
         while s <= target {
             if s < target, isQuiet(at: s) {
-                for r in rules.indices { for k in rules[r].sums.indices { rules[r].sums[k].reset(through: target - 1) } }
+                for r in rules.indices {
+                    for k in rules[r].series.indices {
+                        for e in rules[r].series[k].exact.indices { rules[r].series[k].exact[e].reset(through: target - 1) }
+                        rules[r].series[k].long.skip(through: target - 1)
+                    }
+                }
                 s = target
             }
             evaluateSecond(s)
@@ -33,25 +38,103 @@ extension Monitor {
 
     private func isQuiet(at s: Int64) -> Bool {
         guard newestData == .min || newestData < s - longestWindow else { return false }
-        return rules.allSatisfy { $0.state.phase == .ok && $0.rule.condition.quietIsInert }
+        return rules.allSatisfy { r in
+            r.rule.condition.quietIsInert && r.series.allSatisfy { $0.tracks.allSatisfy { $0.state.phase == .ok } }
+        }
+    }
+
+    /// Moves series `k` of rule `r` to second `s`: exact sums slide over the rings, and the long
+    /// buckets take the seconds not yet in them (from what the rings hold).
+    mutating func slideAll(_ r: Int, _ k: Int, to s: Int64) {
+        let windows = rules[r].series[k].inputs.map { inputs[$0].tally.window }
+        for e in rules[r].series[k].exact.indices { rules[r].series[k].exact[e].slide(to: s, over: windows) }
+        guard !rules[r].series[k].long.isEmpty else { return }
+        let match = rules[r].rule.match
+        var from = rules[r].series[k].long.ingestedThrough
+        let oldest = s - Int64(windows.map(\.capacity).max() ?? 1)
+        if from == .min || from < oldest { from = oldest }
+        var t = from + 1
+        while t <= s {
+            var total: UInt64 = 0, matched: UInt64 = 0
+            for w in windows {
+                w.withBucket(at: t) { b in
+                    for i in b.codes.indices {
+                        let n = UInt64(b.counts[i])
+                        total &+= n
+                        if match.contains(StatusCode(unchecked: b.codes[i])) { matched &+= n }
+                    }
+                }
+            }
+            rules[r].series[k].long.ingest(t, total: total, matched: matched)
+            t += 1
+        }
     }
 
     private mutating func evaluateSecond(_ s: Int64) {
+        let before = produced.count
         for r in rules.indices {
-            for k in rules[r].sums.indices {
-                let windows = rules[r].inputs.map { inputs[$0].tally.window }
-                rules[r].sums[k].slide(to: s, over: windows)
-            }
-            let reading = rules[r].rule.condition.evaluate(rules[r].sums.map(\.sum))
-            rules[r].reading = reading
             let rule = rules[r].rule
-            guard let kind = rules[r].state.evaluate(reading, forSeconds: rule.forSeconds, resolveFor: rule.resolveFor, now: s) else {
-                continue
+            let policy = rule.policy
+            for k in rules[r].series.indices {
+                slideAll(r, k, to: s)
+                var sums: [WindowSum] = []
+                sums.reserveCapacity(rules[r].series[k].plan.count)
+                for (w, slot) in zip(rule.condition.windows, rules[r].series[k].plan) {
+                    if let e = slot {
+                        sums.append(rules[r].series[k].exact[e].sum)
+                    } else {
+                        sums.append(rules[r].series[k].long.sum(length: w, endingAt: s))
+                    }
+                }
+                let readings = rule.condition.evaluateTracks(sums)
+                for t in rules[r].series[k].tracks.indices {
+                    let reading = readings[t]
+                    rules[r].series[k].tracks[t].reading = reading
+                    guard let step = rules[r].series[k].tracks[t].state.step(reading, policy, now: s) else { continue }
+                    let track = rules[r].series[k].tracks[t]
+                    let series = rules[r].series[k]
+                    produced.append(AlertTransition(
+                        rule: rule, kind: step.kind, reading: reading, inputs: series.inputs.map { inputs[$0].name },
+                        at: s, seenAt: max(seenClock, s), state: track.state, firedAt: track.state.firedAt,
+                        group: series.group, track: track.name, notice: step.notice))
+                }
             }
-            let state = rules[r].state
-            produced.append(AlertTransition(
-                rule: rule, kind: kind, reading: reading, inputs: rules[r].inputs.map { inputs[$0].name },
-                at: s, seenAt: max(seenClock, s), state: state, firedAt: state.firedAt))
+            rules[r].history.sample(rules[r].reading.value, at: s)
+            if trace != nil { trace!.record(rules[r], at: s) }
         }
+        if produced.count > before { applyInhibitions(from: before) }
+    }
+
+    /// Marks this second's firing notifications of rules inhibited by another rule's firing alert
+    /// for the same group (or either ungrouped) as inhibited; the episode stays so, its reminders
+    /// and resolution with it.
+    private mutating func applyInhibitions(from start: Int) {
+        for p in start..<produced.count {
+            let t = produced[p]
+            guard let (r, k, a) = locate(t) else { continue }
+            if t.kind == .firing, t.sequence == 1 {
+                if let by = inhibitor(of: t.rule, group: t.group) {
+                    rules[r].series[k].tracks[a].state.inhibitedBy = by
+                }
+            }
+            produced[p].inhibitedBy = rules[r].series[k].tracks[a].state.inhibitedBy
+        }
+    }
+
+    private func locate(_ t: AlertTransition) -> (Int, Int, Int)? {
+        guard let r = rules.firstIndex(where: { $0.rule.name == t.rule }),
+              let k = rules[r].series.firstIndex(where: { $0.group == t.group }),
+              let a = rules[r].series[k].tracks.firstIndex(where: { $0.name == t.track }) else { return nil }
+        return (r, k, a)
+    }
+
+    /// The name of a firing rule that inhibits `rule` for `group`.
+    func inhibitor(of rule: String, group: String?) -> String? {
+        for r in rules where r.rule.inhibits.contains(rule) && r.rule.name != rule {
+            for s in r.series where group == nil || s.group == nil || s.group == group {
+                if s.tracks.contains(where: { $0.state.phase == .firing }) { return r.rule.name }
+            }
+        }
+        return nil
     }
 }

@@ -27,8 +27,10 @@ public struct Monitor: LineSink, Sendable {
     /// The newest second any request was counted at.
     public internal(set) var newestData: Int64 = .min
     let clockMode: Clock
-    /// For each input, the rules watching it (positions in `rules`).
-    var watchers: [[Int]] = []
+    /// For each input, the rule series counting it (positions in `rules`, then in its `series`).
+    var watchers: [[(rule: Int, series: Int)]] = []
+    /// When set, every evaluated second's readings are recorded (for `statusd replay --chart`).
+    public var trace: ChartTrace?
     /// The longest window of any rule.
     var longestWindow: Int64 = 0
     var changes: [RingChange] = []
@@ -44,7 +46,9 @@ public struct Monitor: LineSink, Sendable {
     }
 
     /// New inputs and rules (a reload): inputs that keep their name keep their counts and windows,
-    /// rules that keep their name keep their alert state; window sums are rebuilt from the rings.
+    /// alerts that keep their rule, group and track keep their state, and long-window buckets of
+    /// series whose rule keeps its name, match and windows are kept; window sums are rebuilt from
+    /// the rings.
     public mutating func reconfigure(inputs configs: [InputConfig], rules newRules: [Rule]) {
         flushAll()
         var kept: [String: InputTally] = [:]
@@ -59,27 +63,43 @@ public struct Monitor: LineSink, Sendable {
             return input
         }
         var states: [String: AlertState] = [:]
-        for r in rules { states[r.rule.name] = r.state }
+        var longs: [String: (Rule, TieredCounts)] = [:]
+        for r in rules {
+            for s in r.series {
+                for t in s.tracks { states[t.key] = t.state }
+                if !s.long.isEmpty { longs[s.longKey(r.rule.name)] = (r.rule, s.long) }
+            }
+        }
         let names = configs.map(\.name)
         rules = newRules.map { rule in
-            MonitoredRule(rule: rule, inputs: names.indices.filter { rule.watches(input: names[$0]) },
-                          state: states[rule.name] ?? AlertState())
+            var m = MonitoredRule(rule: rule, inputs: names.indices.filter { rule.watches(input: names[$0]) },
+                                  inputNames: names, states: states)
+            for k in m.series.indices {
+                if let (old, long) = longs[m.series[k].longKey(rule.name)], old.match == rule.match,
+                   old.condition.windows == rule.condition.windows, old.inputs == rule.inputs {
+                    m.series[k].long = long
+                }
+            }
+            return m
         }
-        watchers = inputs.indices.map { i in rules.indices.filter { rules[$0].inputs.contains(i) } }
+        watchers = inputs.indices.map { i in
+            rules.indices.flatMap { r in rules[r].series.indices.filter { rules[r].series[$0].inputs.contains(i) }.map { (r, $0) } }
+        }
         longestWindow = newRules.map(\.window).max() ?? 0
         if let through = evaluatedThrough {
             // Sums start from the rings at the last evaluated second.
             for r in rules.indices {
-                let windows = rules[r].inputs.map { inputs[$0].tally.window }
-                for k in rules[r].sums.indices { rules[r].sums[k].slide(to: through, over: windows) }
+                for k in rules[r].series.indices { slideAll(r, k, to: through) }
             }
         }
     }
 
     /// The ring an input needs: the longest window of the rules that watch it plus the lateness it
     /// accepts.
+    /// Windows longer than `TieredCounts.exactLimit` are read from coarser buckets, which take each
+    /// second from the ring as it is evaluated: the ring holds only the exact windows.
     public static func ringSeconds(for input: InputConfig, rules: [Rule]) -> Int {
-        let longest = rules.filter { $0.watches(input: input.name) }.map(\.window).max() ?? 60
+        let longest = rules.filter { $0.watches(input: input.name) }.map(\.exactWindow).max() ?? 60
         return Int(longest + input.maxLatenessSeconds) + 2
     }
 
@@ -147,9 +167,16 @@ public struct Monitor: LineSink, Sendable {
         guard inputs[i].tally.hasPending else { return }
         inputs[i].tally.flush(changes: &changes)
         guard !changes.isEmpty else { return }
-        for r in watchers[i] {
-            for k in rules[r].sums.indices {
-                for c in changes where rules[r].sums[k].covers(c.second) { rules[r].sums[k].apply(c.code, c.delta) }
+        for (r, s) in watchers[i] {
+            for k in rules[r].series[s].exact.indices {
+                for c in changes where rules[r].series[s].exact[k].covers(c.second) { rules[r].series[s].exact[k].apply(c.code, c.delta) }
+            }
+            if !rules[r].series[s].long.isEmpty {
+                let match = rules[r].rule.match
+                for c in changes where c.delta > 0 && c.second <= rules[r].series[s].long.ingestedThrough {
+                    let m: UInt64 = match.contains(StatusCode(unchecked: c.code)) ? UInt64(c.delta) : 0
+                    rules[r].series[s].long.addLate(c.second, total: UInt64(c.delta), matched: m)
+                }
             }
         }
         changes.removeAll(keepingCapacity: true)

@@ -1,17 +1,22 @@
-/// What the monitor saves in a checkpoint: every input's counts and window, every rule's alert
-/// state, and how far evaluation got, so a restart neither pages again nor re-evaluates seconds
-/// it already did.
+/// What the monitor saves in a checkpoint: every input's counts and window, every alert's state
+/// (keyed `rule`, `rule[group]`, `rule/track`), long-window buckets of the series that have them,
+/// and how far evaluation got, so a restart neither pages again nor re-evaluates seconds it
+/// already did, and a 3-day burn rate survives it.
 public struct MonitorSnapshot: Codable, Sendable, Equatable {
     public var inputs: [String: TallySnapshot]
     public var alerts: [String: AlertState]
     public var evaluatedThrough: Int64?
     public var clock: Int64?
+    /// Long-window buckets by series (`rule`, `rule[group]`); nil in state files from before them.
+    public var long: [String: TieredCountsSnapshot]?
 
-    public init(inputs: [String: TallySnapshot], alerts: [String: AlertState], evaluatedThrough: Int64?, clock: Int64?) {
+    public init(inputs: [String: TallySnapshot], alerts: [String: AlertState], evaluatedThrough: Int64?, clock: Int64?,
+                long: [String: TieredCountsSnapshot]? = nil) {
         self.inputs = inputs
         self.alerts = alerts
         self.evaluatedThrough = evaluatedThrough
         self.clock = clock
+        self.long = long
     }
 }
 
@@ -22,13 +27,19 @@ extension Monitor {
         var tallies: [String: TallySnapshot] = [:]
         for i in inputs { tallies[i.name] = i.tally.snapshot }
         var alerts: [String: AlertState] = [:]
-        for r in rules { alerts[r.rule.name] = r.state }
+        var long: [String: TieredCountsSnapshot] = [:]
+        for r in rules {
+            for s in r.series {
+                for t in s.tracks { alerts[t.key] = t.state }
+                if !s.long.isEmpty { long[s.longKey(r.rule.name)] = s.long.snapshot }
+            }
+        }
         return MonitorSnapshot(inputs: tallies, alerts: alerts, evaluatedThrough: evaluatedThrough,
-                               clock: clock == .min ? nil : clock)
+                               clock: clock == .min ? nil : clock, long: long.isEmpty ? nil : long)
     }
 
-    /// Takes back saved counts, windows, alert states and the evaluation point, for the inputs and
-    /// rules that still exist.
+    /// Takes back saved counts, windows, alert states, long-window buckets and the evaluation
+    /// point, for the inputs, rules and groups that still exist.
     public mutating func restore(_ s: MonitorSnapshot) {
         for i in inputs.indices {
             if let t = s.inputs[inputs[i].name] {
@@ -37,8 +48,13 @@ extension Monitor {
             }
         }
         for r in rules.indices {
-            if let state = s.alerts[rules[r].rule.name] { rules[r].state = state }
-            for k in rules[r].sums.indices { rules[r].sums[k].invalidate() }
+            for k in rules[r].series.indices {
+                for t in rules[r].series[k].tracks.indices {
+                    if let state = s.alerts[rules[r].series[k].tracks[t].key] { rules[r].series[k].tracks[t].state = state }
+                }
+                for e in rules[r].series[k].exact.indices { rules[r].series[k].exact[e].invalidate() }
+                if let saved = s.long?[rules[r].series[k].longKey(rules[r].rule.name)] { rules[r].series[k].long.restore(saved) }
+            }
         }
         evaluatedThrough = s.evaluatedThrough
         if let c = s.clock { clock = c }
@@ -51,9 +67,14 @@ extension Monitor {
         return t
     }
 
-    /// Rule `name`'s alert state.
+    /// Rule `name`'s alert state: the worst of its groups and tracks.
     public func state(of name: String) -> AlertState? {
         rules.first { $0.rule.name == name }?.state
+    }
+
+    /// The state of one alert of rule `name`: a group value, a track.
+    public func state(of name: String, group: String?, track: String? = nil) -> AlertState? {
+        rules.first { $0.rule.name == name }?.series.first { $0.group == group }?.tracks.first { $0.name == track }?.state
     }
 }
 

@@ -1,19 +1,123 @@
-/// One rule as the monitor evaluates it: the inputs it watches (by position), one rolling sum per
-/// window its condition reads, its alert state and its last reading (for status).
+/// One rule as the monitor evaluates it: the inputs it watches (by position), one series per
+/// group (one when the rule is not grouped), and a short history of its figure for sparklines.
 public struct MonitoredRule: Sendable {
     public let rule: Rule
     /// Positions of the inputs it watches.
     public let inputs: [Int]
-    public internal(set) var sums: [RollingSum]
+    /// One per group value (`group_by`), or one for the whole rule.
+    public internal(set) var series: [RuleSeries]
+    /// Group values beyond `max_groups`, counted in the `other` series.
+    public let folded: [String]
+    /// The rule's figure (first track of its worst series) sampled over its window, for sparklines.
+    public internal(set) var history = SparkHistory()
+
+    init(rule: Rule, inputs: [Int], inputNames: [String], states: [String: AlertState]) {
+        self.rule = rule
+        self.inputs = inputs
+        var groups: [(String?, [Int])] = []
+        var folded: [String] = []
+        if rule.groupBy.contains(.input) {
+            let cap = max(1, rule.maxGroups)
+            for (n, i) in inputs.enumerated() {
+                if n < cap { groups.append((inputNames[i], [i])) } else { folded.append(inputNames[i]) }
+            }
+            if !folded.isEmpty { groups.append(("other", inputs.filter { !groups.flatMap(\.1).contains($0) })) }
+            if groups.isEmpty { groups.append((nil, [])) }
+        } else {
+            groups.append((nil, inputs))
+        }
+        self.folded = folded
+        series = groups.map { RuleSeries(rule: rule, group: $0.0, inputs: $0.1, states: states) }
+        history.step = max(1, rule.window / Int64(SparkHistory.capacity))
+    }
+
+    /// The windows of the first series (tests and tools).
+    public var sums: [RollingSum] { series[0].exact }
+
+    /// The worst alert state of the rule: firing before pending before ok.
+    public var state: AlertState { worst.state }
+
+    /// The reading of the worst alert.
+    public var reading: RuleReading { worst.reading }
+
+    var worst: AlertTrack {
+        var best = series[0].tracks[0]
+        for s in series { for t in s.tracks where t.state.phase.rank > best.state.phase.rank { best = t } }
+        return best
+    }
+}
+
+/// One group of a rule: its inputs, its window sums and one alert per track.
+public struct RuleSeries: Sendable {
+    /// The group value (an input name for `group_by: [input]`, `other` for the folded ones); nil when not grouped.
+    public let group: String?
+    public let inputs: [Int]
+    /// Per condition window: its index in `exact`, or nil when it is read from `long`.
+    let plan: [Int?]
+    /// Windows up to `TieredCounts.exactLimit`, summed per second from the input rings.
+    public internal(set) var exact: [RollingSum]
+    /// Longer windows, from coarser buckets.
+    public internal(set) var long: TieredCounts
+    public internal(set) var tracks: [AlertTrack]
+
+    init(rule: Rule, group: String?, inputs: [Int], states: [String: AlertState]) {
+        self.group = group
+        self.inputs = inputs
+        var plan: [Int?] = []
+        var exact: [RollingSum] = []
+        for w in rule.condition.windows {
+            if w <= TieredCounts.exactLimit {
+                plan.append(exact.count)
+                exact.append(RollingSum(length: w, match: rule.match))
+            } else {
+                plan.append(nil)
+            }
+        }
+        self.plan = plan
+        self.exact = exact
+        long = TieredCounts(windows: rule.condition.windows)
+        let empty = rule.condition.evaluateTracks(rule.condition.windows.map { _ in WindowSum() })
+        tracks = rule.condition.tracks.enumerated().map { k, name in
+            let key = AlertKey.name(rule: rule.name, group: group, track: name)
+            return AlertTrack(key: key, name: name, state: states[key] ?? AlertState(), reading: empty[k])
+        }
+    }
+
+    /// The key of the series' long buckets in a checkpoint.
+    func longKey(_ rule: String) -> String { AlertKey.name(rule: rule, group: group, track: nil) }
+}
+
+/// One alert: a track of a rule series (an SLO's page or ticket, else the only one).
+public struct AlertTrack: Sendable {
+    /// `rule`, `rule[group]`, `rule/page`: its key in checkpoints and silences.
+    public let key: String
+    public let name: String?
     public internal(set) var state: AlertState
     /// The condition's reading at the last evaluated second.
     public internal(set) var reading: RuleReading
+}
 
-    init(rule: Rule, inputs: [Int], state: AlertState) {
-        self.rule = rule
-        self.inputs = inputs
-        self.state = state
-        sums = rule.condition.windows.map { RollingSum(length: $0, match: rule.match) }
-        reading = rule.condition.evaluate(rule.condition.windows.map { _ in WindowSum() })
+/// The last values of a rule's figure, one per `step` seconds, for `statusd status` sparklines.
+public struct SparkHistory: Sendable, Equatable {
+    public static let capacity = 30
+    public internal(set) var values: [Double] = []
+    public internal(set) var step: Int64 = 10
+    var lastAt: Int64 = .min
+
+    mutating func sample(_ v: Double, at s: Int64) {
+        guard lastAt == .min || s - lastAt >= step else { return }
+        lastAt = s
+        values.append(v)
+        if values.count > Self.capacity { values.removeFirst(values.count - Self.capacity) }
+    }
+}
+
+extension AlertPhase {
+    var rank: Int {
+        switch self {
+        case .ok: return 0
+        case .pending: return 1
+        case .firing: return 2
+        }
     }
 }

@@ -23,12 +23,15 @@ public struct ReplayReport: Codable, Sendable {
     public struct RuleSummary: Codable, Sendable {
         public var name: String
         public var match: String
+        /// The condition's kind: rate, count, no_traffic, spike, slo.
+        public var condition: String
+        /// The rate limit of a rate rule (0 for other kinds).
         public var rateAbove: Double
         public var windowSeconds: Int64
         public var stateAtEnd: AlertPhase
 
         enum CodingKeys: String, CodingKey {
-            case name, match
+            case name, match, condition
             case rateAbove = "rate_above", windowSeconds = "window_seconds", stateAtEnd = "state_at_end"
         }
     }
@@ -40,16 +43,30 @@ public struct ReplayReport: Codable, Sendable {
         public var alertID: String?
         /// pending, cleared, firing or resolved.
         public var event: AlertTransitionKind
+        /// For firing notifications after the first: `repeat` (a reminder) or `flapping`.
+        public var notice: AlertNotice?
+        /// The group value (`group_by`), and the SLO track (`page`, `ticket`).
+        public var group: String?
+        public var track: String?
         public var at: String
         public var atUnix: Int64
+        /// The figure (a rate as a fraction; a count for count rules) and its limit.
         public var rate: Double
+        public var limit: Double
         public var matched: UInt64
         public var requests: UInt64
+        public var windowSeconds: Int64
         public var codes: [String: UInt64]
+        /// Which SLO pair fired and the error budget left; a spike's or flatline's baseline.
+        public var detail: String?
+        public var budgetLeft: Double?
+        /// The firing rule that kept this alert from being sent.
+        public var inhibitedBy: String?
 
         enum CodingKeys: String, CodingKey {
-            case rule, severity, event, at, rate, matched, requests, codes
-            case atUnix = "at_unix", alertID = "alert_id"
+            case rule, severity, event, notice, group, track, at, rate, limit, matched, requests, codes, detail
+            case atUnix = "at_unix", alertID = "alert_id", windowSeconds = "window_seconds", budgetLeft = "budget_left"
+            case inhibitedBy = "inhibited_by"
         }
     }
 
@@ -87,14 +104,16 @@ public struct ReplayReport: Codable, Sendable {
         firstTime = session.firstTime.map(CivilTime.iso8601)
         lastTime = session.watermark.map(CivilTime.iso8601)
         rules = session.rules.map {
-            RuleSummary(name: $0.name, match: $0.match.description, rateAbove: $0.rateAbove, windowSeconds: $0.window,
-                        stateAtEnd: session.states[$0.name]?.phase ?? .ok)
+            RuleSummary(name: $0.name, match: $0.match.description, condition: $0.condition.kind, rateAbove: $0.rateAbove,
+                        windowSeconds: $0.window, stateAtEnd: session.states[$0.name]?.phase ?? .ok)
         }
         timeline = session.timeline.map { e in
             var codes: [String: UInt64] = [:]
             for c in e.codes { codes[c.code.description] = c.count }
-            return Transition(rule: e.rule, severity: e.severity, alertID: e.alertID, event: e.kind, at: CivilTime.iso8601(e.at), atUnix: e.at, rate: e.rate,
-                              matched: e.matched, requests: e.total, codes: codes)
+            return Transition(rule: e.rule, severity: e.severity, alertID: e.alertID, event: e.kind, notice: e.notice,
+                              group: e.group, track: e.track, at: CivilTime.iso8601(e.at), atUnix: e.at, rate: e.rate,
+                              limit: e.limit, matched: e.matched, requests: e.total, windowSeconds: e.windowSeconds, codes: codes,
+                              detail: e.detail, budgetLeft: e.budgetLeft, inhibitedBy: e.inhibitedBy)
         }
     }
 
@@ -115,7 +134,14 @@ public struct ReplayReport: Codable, Sendable {
         } else {
             out.append("timeline")
             for t in timeline {
-                out.append("  \(t.at)  \(t.rule) \(t.event.rawValue): \(Percent.format(t.rate)) (\(Count.format(t.matched)) of \(Count.format(t.requests)))")
+                var name = t.rule
+                if let g = t.group { name += "[\(g)]" }
+                if let k = t.track { name += "/\(k)" }
+                let event = t.notice.map { $0.rawValue } ?? t.event.rawValue
+                var line = "  \(t.at)  \(name) \(event): \(Percent.format(t.rate)) (\(Count.format(t.matched)) of \(Count.format(t.requests))) [\(t.severity.rawValue)]"
+                if let d = t.detail { line += "; \(d)" }
+                if let by = t.inhibitedBy { line += " (inhibited by \(by))" }
+                out.append(line)
             }
         }
         return out.joined(separator: "\n") + "\n"

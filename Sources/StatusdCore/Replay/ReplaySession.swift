@@ -13,11 +13,15 @@ public struct ReplaySession: Sendable {
     public private(set) var lines: UInt64 = 0
     public private(set) var linesWithoutTime: UInt64 = 0
 
-    public init(rules: [Rule], inputName: String = "replay") {
+    public init(rules: [Rule], inputName: String = "replay", chart: Bool = false) {
         var input = InputConfig(name: inputName, paths: [])
         input.maxSkewSeconds = .max
         monitor = Monitor(inputs: [input], rules: rules, clock: .lines)
+        if chart { monitor.trace = ChartTrace() }
     }
+
+    /// Every rule's figure over time, when made with `chart: true`.
+    public var chart: ChartTrace? { monitor.trace }
 
     public var rules: [Rule] { monitor.rules.map(\.rule) }
     public var states: [String: AlertState] {
@@ -44,6 +48,14 @@ public struct ReplaySession: Sendable {
     /// Evaluates through the last second seen. Call once at the end.
     public mutating func finish() {
         monitor.finish()
+        collect()
+    }
+
+    /// Evaluates through `second` (after the last line): a log that stops is quiet until then,
+    /// which flatline rules need to see.
+    public mutating func finish(through second: Int64) {
+        monitor.finish()
+        monitor.advance(wallClock: second + 1)
         collect()
     }
 

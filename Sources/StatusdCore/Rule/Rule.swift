@@ -19,6 +19,18 @@ public struct Rule: Sendable, Equatable {
     public var sinks: [String]?
     /// When the rule breaches, and when it is calm again.
     public var condition: RuleCondition
+    /// Run the rule per value of these keys, each with its own state and alert (`group_by`).
+    public var groupBy: [GroupKey] = []
+    /// At most this many groups; values beyond it are folded into `other` and reported.
+    public var maxGroups: Int = 20
+    /// Keep firing this long after the condition stopped breaching (`keep_firing_for`).
+    public var keepFiringFor: Int64 = 0
+    /// Remind every this many seconds while still firing (`repeat`); 0: never.
+    public var repeatSeconds: Int64 = 0
+    /// More than this many firings and resolutions within an hour hold the alert as flapping (`flap_limit`); 0: off.
+    public var flapLimit: Int = 4
+    /// Rules whose alerts for the same group are not sent while this one fires (`inhibits`).
+    public var inhibits: [String] = []
 
     public init(
         name: String, match: StatusSet, condition: RuleCondition, forSeconds: Int64 = 0, resolveFor: Int64 = 0,
@@ -38,18 +50,29 @@ public struct Rule: Sendable, Equatable {
     public init(
         name: String, match: StatusSet, rateAbove: Double, resolveBelow: Double? = nil,
         window: Int64 = 300, minRequests: UInt64 = 20, forSeconds: Int64 = 0, resolveFor: Int64 = 0,
-        severity: Severity = .warning, inputs: [String] = []
+        severity: Severity = .warning, inputs: [String] = [], wilsonGuard: Bool = true
     ) {
         self.init(
             name: name, match: match,
-            condition: .rate(RateCondition(limit: rateAbove, resolveBelow: resolveBelow, window: window, minRequests: minRequests)),
+            condition: .rate(RateCondition(limit: rateAbove, resolveBelow: resolveBelow, window: window, minRequests: minRequests,
+                                           wilsonGuard: wilsonGuard)),
             forSeconds: forSeconds, resolveFor: resolveFor, severity: severity, inputs: inputs)
     }
 
     public func watches(input: String) -> Bool { inputs.isEmpty || inputs.contains(input) }
 
+    /// How the alert state machine treats this rule's readings.
+    public var policy: AlertPolicy {
+        AlertPolicy(forSeconds: forSeconds, resolveFor: resolveFor, keepFiringFor: keepFiringFor,
+                    repeatSeconds: repeatSeconds, flapLimit: flapLimit)
+    }
+
     /// The longest window the condition reads, in seconds: what the inputs' rings must hold.
     public var window: Int64 { condition.windows.max() ?? 0 }
+
+    /// The longest window summed per second from the input rings (at most 10 minutes; longer ones
+    /// come from coarser buckets): what the rings must hold for this rule.
+    public var exactWindow: Int64 { condition.windows.filter { $0 <= TieredCounts.exactLimit }.max() ?? 10 }
 }
 
 extension Rule {
@@ -64,8 +87,13 @@ extension Rule {
         if case .rate(let r) = condition { return r.resolveBelow } else { return 0 }
     }
 
-    /// The rate condition's minimum number of requests.
+    /// The condition's minimum number of requests.
     public var minRequests: UInt64 {
-        if case .rate(let r) = condition { return r.minRequests } else { return 0 }
+        switch condition {
+        case .rate(let r): return r.minRequests
+        case .spike(let s): return s.minRequests
+        case .slo(let s): return s.minRequests
+        default: return 0
+        }
     }
 }

@@ -3,18 +3,47 @@
 public enum RuleCondition: Sendable, Equatable {
     /// The share of matching requests over a window above a limit.
     case rate(RateCondition)
+    /// More than a number of matching requests in a window.
+    case count(CountCondition)
+    /// No line, or far fewer requests than the baseline.
+    case noTraffic(NoTrafficCondition)
+    /// The rate N times its own baseline level.
+    case spike(SpikeCondition)
+    /// Burn rates of an availability objective (page and ticket tracks).
+    case slo(SLOCondition)
 
     /// The window lengths (seconds) whose sums `evaluate` reads, in that order.
     public var windows: [Int64] {
         switch self {
         case .rate(let r): return [r.window]
+        case .count(let c): return [c.window]
+        case .noTraffic(let n): return n.windows
+        case .spike(let s): return s.windows
+        case .slo(let s): return s.windows
         }
     }
 
-    /// Reads the sums (one per entry of `windows`).
+    /// The alert tracks: one for most conditions; an SLO has page and ticket, each with its own
+    /// state and severity. `nil` names the single track.
+    public var tracks: [String?] {
+        if case .slo = self { return SLOCondition.trackNames }
+        return [nil]
+    }
+
+    /// Reads the sums (one per entry of `windows`): one reading per track.
+    public func evaluateTracks(_ sums: [WindowSum]) -> [RuleReading] {
+        if case .slo(let s) = self { return s.evaluateTracks(sums) }
+        return [evaluate(sums)]
+    }
+
+    /// The first track's reading.
     public func evaluate(_ sums: [WindowSum]) -> RuleReading {
         switch self {
         case .rate(let r): return r.evaluate(sums[0])
+        case .count(let c): return c.evaluate(sums[0])
+        case .noTraffic(let n): return n.evaluate(sums)
+        case .spike(let s): return s.evaluate(sums)
+        case .slo(let s): return s.evaluateTracks(sums)[0]
         }
     }
 
@@ -22,7 +51,8 @@ public enum RuleCondition: Sendable, Equatable {
     /// quiet stretch (conditions that watch for silence must not be skipped).
     public var quietIsInert: Bool {
         switch self {
-        case .rate: return true
+        case .noTraffic: return false
+        default: return true
         }
     }
 
@@ -30,25 +60,10 @@ public enum RuleCondition: Sendable, Equatable {
     public var kind: String {
         switch self {
         case .rate: return "rate"
+        case .count: return "count"
+        case .noTraffic: return "no_traffic"
+        case .spike: return "spike"
+        case .slo: return "slo"
         }
-    }
-}
-
-/// What a condition made of the sums at one second: whether it breaches, whether it is calm
-/// enough to resolve, and the figures a message shows.
-public struct RuleReading: Sendable, Equatable {
-    public var breaching: Bool
-    /// At or below the resolve limit: a firing rule resolves once this has held for `resolve_for`.
-    public var calm: Bool
-    /// The figure compared with the limit (a rate, as a fraction).
-    public var value: Double
-    /// The sum the figure came from (the first window's).
-    public var sum: WindowSum
-
-    public init(breaching: Bool, calm: Bool, value: Double, sum: WindowSum) {
-        self.breaching = breaching
-        self.calm = calm
-        self.value = value
-        self.sum = sum
     }
 }

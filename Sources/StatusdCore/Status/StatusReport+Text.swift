@@ -31,12 +31,23 @@ extension StatusReport {
         for r in rules {
             let state = r.state == .firing ? "FIRING" : r.state.rawValue
             let cmp = r.rate > r.limit ? ">" : "<="
-            var line = "  \(pad(state, 8))\(r.name) [\(r.severity.rawValue)]: \(r.match) \(Percent.format(r.rate)) \(cmp) \(Percent.format(r.limit))"
+            let figure: (Double) -> String = r.condition == "count" || r.condition == "no_traffic" ? { Count.format(UInt64(max(0, $0).rounded())) } : { Percent.format($0) }
+            var line = "  \(pad(state, 8))\(r.name) [\(r.severity.rawValue)]: \(r.match) \(figure(r.rate)) \(cmp) \(figure(r.limit))"
             line += " (\(Count.format(r.matched)) of \(Count.format(r.requests)) requests in \(DurationText.format(r.windowSeconds))"
             if r.requests < r.minRequests { line += ", below min_requests \(r.minRequests)" }
             line += ")"
             if let since = r.since { line += ", since \(since)" }
+            if let spark = r.sparkline, !spark.isEmpty { line += "  " + Self.sparkline(spark, limit: r.limit) }
             out.append(line)
+            if let d = r.detail { out.append("          \(d)") }
+            for a in r.alerts ?? [] where (r.alerts?.count ?? 0) > 1 || a.silenced || a.inhibitedBy != nil || a.flapping {
+                var l = "          \(a.key): \(a.state == .firing ? "FIRING" : a.state.rawValue) \(figure(a.value))"
+                if a.flapping { l += ", flapping" }
+                if a.silenced { l += ", silenced" }
+                if let by = a.inhibitedBy { l += ", inhibited by \(by)" }
+                out.append(l)
+            }
+            if let folded = r.foldedGroups { out.append("          \(folded.count) groups beyond max_groups counted as other: \(folded.prefix(5).joined(separator: ", "))") }
         }
         if !sinks.isEmpty {
             out.append("")
@@ -49,6 +60,14 @@ extension StatusReport {
             }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// `▁▁▂▅█▇▃▁` scaled to the larger of the values and the limit (so a calm rule stays low).
+    public static func sparkline(_ values: [Double], limit: Double) -> String {
+        let bars = Array("▁▂▃▄▅▆▇█")
+        let top = max(limit, values.max() ?? 0)
+        guard top > 0 else { return String(repeating: "▁", count: values.count) }
+        return String(values.map { bars[min(bars.count - 1, max(0, Int(($0 / top) * Double(bars.count - 1) + 0.5)))] })
     }
 
     private func rateText(_ v: Double) -> String {

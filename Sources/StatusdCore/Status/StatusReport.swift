@@ -125,12 +125,14 @@ public struct FileReport: Codable, Sendable, Equatable {
 
 public struct RuleReport: Codable, Sendable, Equatable {
     public var name: String
-    /// The condition's kind (`rate`).
+    /// The condition's kind (`rate`, `count`, `no_traffic`, `spike`, `slo`).
     public var condition: String
     public var match: String
     public var severity: Severity
+    /// The worst state of its alerts (groups, tracks).
     public var state: AlertPhase
     public var since: String?
+    /// The figure of its worst alert (a rate as a fraction, a count), against `limit`.
     public var rate: Double
     public var limit: Double
     public var resolveBelow: Double
@@ -140,6 +142,17 @@ public struct RuleReport: Codable, Sendable, Equatable {
     public var windowSeconds: Int64
     public var forSeconds: Int64
     public var inputs: [String]
+    /// What the worst alert's condition says (SLO pair and budget, spike or flatline baseline).
+    public var detail: String?
+    /// An SLO's error budget left over its period.
+    public var budgetLeft: Double?
+    /// Each alert of the rule: one per group value and track.
+    public var alerts: [AlertReport]?
+    /// Group values beyond `max_groups`, folded into `other`.
+    public var foldedGroups: [String]?
+    /// The figure over the window, oldest first, one value per `sparkline_step_seconds`.
+    public var sparkline: [Double]?
+    public var sparklineStepSeconds: Int64?
 
     public init(rule: Rule, state: AlertState, sum: WindowSum, inputs: [String]) {
         name = rule.name
@@ -159,9 +172,72 @@ public struct RuleReport: Codable, Sendable, Equatable {
         self.inputs = inputs
     }
 
+    /// The rule as the monitor has it; `silenced` answers for an alert key whether a silence covers it.
+    public init(_ r: MonitoredRule, inputNames: [String], silenced: (String, String?) -> Bool = { _, _ in false }) {
+        let worst = r.worst
+        self.init(rule: r.rule, state: worst.state, sum: worst.reading.sum, inputs: r.inputs.map { inputNames[$0] })
+        rate = worst.reading.value
+        limit = worst.reading.limit
+        resolveBelow = worst.reading.resolveLimit
+        severity = worst.reading.severity ?? r.rule.severity
+        detail = worst.reading.detail
+        budgetLeft = worst.reading.budgetLeft
+        if worst.reading.windowSeconds > 0 { windowSeconds = worst.reading.windowSeconds }
+        alerts = r.series.flatMap { s in
+            s.tracks.map { t in
+                AlertReport(key: t.key, group: s.group, track: t.name, state: t.state, reading: t.reading,
+                            severity: t.reading.severity ?? r.rule.severity, silenced: silenced(r.rule.name, s.group))
+            }
+        }
+        foldedGroups = r.folded.isEmpty ? nil : r.folded
+        sparkline = r.history.values
+        sparklineStepSeconds = r.history.step
+    }
+
     enum CodingKeys: String, CodingKey {
-        case name, condition, match, severity, state, since, rate, limit, matched, requests, inputs
-        case resolveBelow = "resolve_below", minRequests = "min_requests"
-        case windowSeconds = "window_seconds", forSeconds = "for_seconds"
+        case name, condition, match, severity, state, since, rate, limit, matched, requests, inputs, detail, alerts, sparkline
+        case resolveBelow = "resolve_below", minRequests = "min_requests", budgetLeft = "budget_left"
+        case windowSeconds = "window_seconds", forSeconds = "for_seconds", foldedGroups = "folded_groups"
+        case sparklineStepSeconds = "sparkline_step_seconds"
+    }
+}
+
+/// One alert of a rule (a group value, a track) in `statusd status`.
+public struct AlertReport: Codable, Sendable, Equatable {
+    /// `rule`, `rule[group]`, `rule/page`.
+    public var key: String
+    public var group: String?
+    public var track: String?
+    public var severity: Severity
+    public var state: AlertPhase
+    public var since: String?
+    public var value: Double
+    public var limit: Double
+    public var detail: String?
+    /// A silence covers it: it sends nothing.
+    public var silenced: Bool
+    /// A firing rule inhibits its episode: it sends nothing.
+    public var inhibitedBy: String?
+    /// Held firing as flapping.
+    public var flapping: Bool
+
+    public init(key: String, group: String?, track: String?, state: AlertState, reading: RuleReading, severity: Severity, silenced: Bool) {
+        self.key = key
+        self.group = group
+        self.track = track
+        self.severity = severity
+        self.state = state.phase
+        since = state.since.map(CivilTime.iso8601)
+        value = reading.value
+        limit = reading.limit
+        detail = reading.detail
+        self.silenced = silenced
+        inhibitedBy = state.phase == .ok ? nil : state.inhibitedBy
+        flapping = state.flapping
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case key, group, track, severity, state, since, value, limit, detail, silenced, flapping
+        case inhibitedBy = "inhibited_by"
     }
 }

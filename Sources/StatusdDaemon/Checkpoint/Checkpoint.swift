@@ -19,6 +19,8 @@ struct Checkpoint: Codable, Sendable {
     var evaluatedThrough: Int64?
     var clock: Int64?
     var outbox: Outbox?
+    /// Long-window buckets (SLO burn rates, windows over 10 minutes); absent in older files.
+    var long: [String: TieredCountsSnapshot]?
 
     init(savedAt: Int64, monitor: MonitorSnapshot, files: [FileCheckpoint], outbox: Outbox) {
         self.savedAt = savedAt
@@ -26,16 +28,17 @@ struct Checkpoint: Codable, Sendable {
         alerts = monitor.alerts
         evaluatedThrough = monitor.evaluatedThrough
         clock = monitor.clock
+        long = monitor.long
         self.files = files
         self.outbox = outbox
     }
 
     var monitor: MonitorSnapshot {
-        MonitorSnapshot(inputs: inputs, alerts: alerts, evaluatedThrough: evaluatedThrough, clock: clock)
+        MonitorSnapshot(inputs: inputs, alerts: alerts, evaluatedThrough: evaluatedThrough, clock: clock, long: long)
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, inputs, files, alerts, clock, outbox
+        case version, inputs, files, alerts, clock, outbox, long
         case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
     }
 }

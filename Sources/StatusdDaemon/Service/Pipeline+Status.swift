@@ -17,9 +17,8 @@ extension Pipeline {
                     files: tailer.reports(for: input.name), totals: t.totals,
                     linesPerSecond: lineRates[input.name]?.perSecond ?? 0, tooLate: t.tooLate, outOfRange: t.outOfRange))
             }
-            let rules = monitor.rules.map { r in
-                RuleReport(rule: r.rule, state: r.state, sum: r.reading.sum, inputs: r.inputs.map { monitor.inputs[$0].name })
-            }
+            let names = monitor.inputs.map(\.name)
+            let rules = monitor.rules.map { r in RuleReport(r, inputNames: names) }
             return StatusReport(
                 version: version, pid: getpid(), startedAt: CivilTime.iso8601(startedAt), uptimeSeconds: now - startedAt,
                 config: configPath, configLoadedAt: CivilTime.iso8601(configLoadedAt), lastReloadError: lastReloadError,

@@ -13,6 +13,12 @@ extension Pipeline {
             log(t)
             recent.append(t)
             guard t.kind.notifies else { continue }
+            // Inhibited by another rule's firing alert for the same group: shown in status and the
+            // log, not sent (its whole episode).
+            if let by = t.inhibitedBy {
+                logger.info("rule \(t.rule) \(t.kind.rawValue) not sent: inhibited by \(by)", metadata: ["rule": "\(t.rule)"])
+                continue
+            }
             if echoToStderr { StderrAlertEcho.write(t) }
             if outbox.enqueue(t, sinks: sinks(for: t), now: now) != nil { queued = true }
         }
