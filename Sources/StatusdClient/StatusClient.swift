@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The client side of the status socket: one GET, the whole answer.
+/// The client side of the status socket: one request (a GET, or a small POST or DELETE), the whole answer.
 ///
 /// Blocking and Foundation-free on purpose: `statusd status` is a one-shot check (often run by a
 /// monitoring system), and the server uses it to tell a live daemon's socket from a stale one.
@@ -17,15 +17,17 @@ public enum StatusClient {
         public init(description: String) { self.description = description }
     }
 
-    public static func request(socket path: String, target: String, timeoutSeconds: Int = 5) throws -> Answer {
+    public static func request(socket path: String, target: String, method: String = "GET", body: [UInt8] = [],
+                               timeoutSeconds: Int = 5) throws -> Answer {
         let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         UnixSocket.setTimeout(fd, seconds: timeoutSeconds)
         let rc = try UnixSocket.withAddress(path) { connect(fd, $0, $1) }
         guard rc == 0 else { throw Failure(description: "cannot connect to \(path): \(String(cString: strerror(errno)))") }
-        let req = "GET \(target) HTTP/1.1\r\nHost: statusd\r\nConnection: close\r\n\r\n"
-        guard UnixSocket.writeAll(fd, Array(req.utf8)) else { throw Failure(description: "cannot send to \(path)") }
+        var req = "\(method) \(target) HTTP/1.1\r\nHost: statusd\r\nConnection: close\r\n"
+        if !body.isEmpty || method != "GET" { req += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
+        guard UnixSocket.writeAll(fd, Array((req + "\r\n").utf8) + body) else { throw Failure(description: "cannot send to \(path)") }
         var data: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {

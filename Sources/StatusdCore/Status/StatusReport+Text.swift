@@ -49,6 +49,11 @@ extension StatusReport {
             }
             if let folded = r.foldedGroups { out.append("          \(folded.count) groups beyond max_groups counted as other: \(folded.prefix(5).joined(separator: ", "))") }
         }
+        if let silences, !silences.isEmpty {
+            out.append("")
+            out.append("silences")
+            for s in silences { out.append("  " + s.line) }
+        }
         if !sinks.isEmpty {
             out.append("")
             out.append("sinks")

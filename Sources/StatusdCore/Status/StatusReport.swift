@@ -16,12 +16,15 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var sinks: [SinkReport]
     /// The latest transitions of every rule, oldest first (a bounded list).
     public var transitions: [TransitionReport]
+    /// Silences in force (`statusd silence add`), soonest to end first.
+    public var silences: [SilenceReport]?
 
     public init(
         version: String, pid: Int32, startedAt: String, uptimeSeconds: Int64, config: String,
         configLoadedAt: String, lastReloadError: String?, inputs: [InputReport], rules: [RuleReport],
-        sinks: [SinkReport] = [], transitions: [TransitionReport] = []
+        sinks: [SinkReport] = [], transitions: [TransitionReport] = [], silences: [SilenceReport]? = nil
     ) {
+        self.silences = silences
         self.sinks = sinks
         self.transitions = transitions
         self.version = version
@@ -36,7 +39,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, pid, config, inputs, rules, sinks, transitions
+        case version, pid, config, inputs, rules, sinks, transitions, silences
         case startedAt = "started_at", uptimeSeconds = "uptime_seconds"
         case configLoadedAt = "config_loaded_at", lastReloadError = "last_reload_error"
     }

@@ -5,6 +5,7 @@ extension Pipeline {
     /// Takes back counts, windows, alert states, the evaluation point, the outbox and the files'
     /// offsets from the state file. Called with the lock held, before the files are opened.
     func restoreCheckpoint(now: Int64) {
+        checkpoints.silences.load(now: now)
         guard let cp = checkpoints.load(now: now) else { return }
         monitor.restore(cp.monitor)
         if var saved = cp.outbox {

@@ -18,11 +18,15 @@ extension Pipeline {
                     linesPerSecond: lineRates[input.name]?.perSecond ?? 0, tooLate: t.tooLate, outOfRange: t.outOfRange))
             }
             let names = monitor.inputs.map(\.name)
-            let rules = monitor.rules.map { r in RuleReport(r, inputNames: names) }
+            let silences = checkpoints.silences.active(at: now)
+            let rules = monitor.rules.map { r in
+                RuleReport(r, inputNames: names) { rule, group in silences.contains { $0.covers(rule: rule, group: group, at: now) } }
+            }
             return StatusReport(
                 version: version, pid: getpid(), startedAt: CivilTime.iso8601(startedAt), uptimeSeconds: now - startedAt,
                 config: configPath, configLoadedAt: CivilTime.iso8601(configLoadedAt), lastReloadError: lastReloadError,
-                inputs: inputs, rules: rules, sinks: board.reports(outbox: outbox), transitions: recent.map(TransitionReport.init))
+                inputs: inputs, rules: rules, sinks: board.reports(outbox: outbox), transitions: recent.map(TransitionReport.init),
+                silences: silences.map(SilenceReport.init))
         }
     }
 }

@@ -19,6 +19,11 @@ extension Pipeline {
                 logger.info("rule \(t.rule) \(t.kind.rawValue) not sent: inhibited by \(by)", metadata: ["rule": "\(t.rule)"])
                 continue
             }
+            // Silenced (`statusd silence add`): shown in status and the log, sent nowhere.
+            if let s = silence(for: t, now: now) {
+                logger.info("rule \(t.rule) \(t.kind.rawValue) not sent: silenced by \(s.id)", metadata: ["rule": "\(t.rule)"])
+                continue
+            }
             if echoToStderr { StderrAlertEcho.write(t) }
             if outbox.enqueue(t, sinks: sinks(for: t), now: now) != nil { queued = true }
         }

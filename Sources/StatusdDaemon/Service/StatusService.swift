@@ -4,22 +4,26 @@ import ServiceLifecycle
 import StatusdClient
 import StatusdCore
 
-/// Serves the status socket: `GET /status` (JSON), `GET /status?format=text`, `GET /healthz`.
+/// Serves the status socket: `GET /status` (JSON), `GET /status?format=text`, `GET /healthz`, and
+/// the silences (`GET /silences`, `POST /silences`, `DELETE /silences/ID`).
 public struct StatusService: Service {
     let server: StatusServer
 
     public init(path: String, pipeline: Pipeline, version: String, logger: Logger) {
-        server = StatusServer(path: path, logger: logger) { method, target in
-            Self.route(method: method, target: target, pipeline: pipeline, version: version)
+        server = StatusServer(path: path, logger: logger) { method, target, body in
+            Self.route(method: method, target: target, body: body, pipeline: pipeline, version: version)
         }
     }
 
-    static func route(method: String, target: String, pipeline: Pipeline, version: String) -> StatusServer.Response {
+    static func route(method: String, target: String, body: [UInt8] = [], pipeline: Pipeline, version: String) -> StatusServer.Response {
+        let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? target
+        let query = target.contains("?") ? String(target.split(separator: "?", maxSplits: 1)[1]) : ""
+        if path == "/silences" || path.hasPrefix("/silences/") {
+            return SilenceRoutes.route(method: method, path: path, body: body, pipeline: pipeline)
+        }
         guard method == "GET" || method == "HEAD" else {
             return .init(status: 405, contentType: "text/plain", body: Array("only GET\n".utf8))
         }
-        let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? target
-        let query = target.contains("?") ? String(target.split(separator: "?", maxSplits: 1)[1]) : ""
         switch path {
         case "/", "/status":
             let report = pipeline.report(version: version)

@@ -21,7 +21,7 @@ public final class StatusServer: @unchecked Sendable {
         }
     }
 
-    public typealias Handler = @Sendable (_ method: String, _ target: String) -> Response
+    public typealias Handler = @Sendable (_ method: String, _ target: String, _ body: [UInt8]) -> Response
 
     public let path: String
     private let handler: Handler
@@ -95,40 +95,62 @@ public final class StatusServer: @unchecked Sendable {
         }
     }
 
+    /// The largest request body taken (`POST /silences` needs a few hundred bytes).
+    public static let maxBodyBytes = 8 * 1024
+    static let maxHeadBytes = 16 * 1024
+
     private func serve(_ conn: Int32) {
         UnixSocket.setTimeout(conn, seconds: 2)
-        var request: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while request.count < 16 * 1024 {
-            let n = recv(conn, &chunk, chunk.count, 0)
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { break }
-            request += chunk[0..<n]
-            if request.count >= 4, request.suffix(from: max(0, request.count - n - 3)).containsCRLFCRLF { break }
-        }
         let response: Response
-        if let line = request.split(separator: UInt8(ascii: "\r"), maxSplits: 1).first,
-           case let parts = line.split(separator: UInt8(ascii: " ")), parts.count >= 2 {
-            let method = String(decoding: parts[0], as: UTF8.self)
-            let target = String(decoding: parts[1], as: UTF8.self)
-            response = handler(method, target)
-        } else {
-            response = Response(status: 400, contentType: "text/plain", body: Array("bad request\n".utf8))
+        switch Self.read(conn) {
+        case .success(let r): response = handler(r.method, r.target, r.body)
+        case .failure(let error): response = error
         }
-        let reason = [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed"][response.status] ?? "Error"
+        let reason = [200: "OK", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 411: "Length Required",
+                      413: "Content Too Large", 500: "Internal Server Error"][response.status] ?? "Error"
         let head = "HTTP/1.1 \(response.status) \(reason)\r\nContent-Type: \(response.contentType)\r\nContent-Length: \(response.body.count)\r\nConnection: close\r\n\r\n"
         _ = UnixSocket.writeAll(conn, Array(head.utf8) + response.body)
     }
+
+    /// One request: its line, then a body of `Content-Length` bytes (at most `maxBodyBytes`).
+    /// A malformed or oversized request is answered with its error instead of reaching the handler.
+    private static func read(_ conn: Int32) -> Result<(method: String, target: String, body: [UInt8]), Response> {
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        var headEnd: Range<Int>?
+        var wanted = Int.max
+        while data.count < wanted {
+            let n = recv(conn, &chunk, chunk.count, 0)
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { break }
+            data += chunk[0..<n]
+            if headEnd == nil, let end = data.firstRange(of: [13, 10, 13, 10]) {
+                headEnd = end
+                let head = String(decoding: data[..<end.lowerBound], as: UTF8.self).lowercased()
+                var length = 0
+                for line in head.split(separator: "\r\n") where line.hasPrefix("content-length:") {
+                    guard let v = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)), v >= 0 else {
+                        return .failure(.text(400, "bad Content-Length\n"))
+                    }
+                    length = v
+                }
+                guard length <= maxBodyBytes else { return .failure(.text(413, "body larger than \(maxBodyBytes) bytes\n")) }
+                wanted = end.upperBound + length
+            }
+            if headEnd == nil, data.count > maxHeadBytes { return .failure(.text(400, "request head too large\n")) }
+        }
+        guard let end = headEnd, data.count >= wanted,
+              let line = data[..<end.lowerBound].split(separator: 13, maxSplits: 1).first,
+              case let parts = line.split(separator: UInt8(ascii: " ")), parts.count >= 2
+        else { return .failure(.text(400, "bad request\n")) }
+        return .success((String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self),
+                         Array(data[end.upperBound..<wanted])))
+    }
 }
 
-extension ArraySlice where Element == UInt8 {
-    var containsCRLFCRLF: Bool {
-        guard count >= 4 else { return false }
-        var i = startIndex
-        while i + 3 < endIndex {
-            if self[i] == 13, self[i + 1] == 10, self[i + 2] == 13, self[i + 3] == 10 { return true }
-            i += 1
-        }
-        return false
+extension StatusServer.Response: Error {
+    /// A plain-text answer (errors, short confirmations).
+    public static func text(_ status: Int, _ message: String) -> Self {
+        .init(status: status, contentType: "text/plain; charset=utf-8", body: Array(message.utf8))
     }
 }

@@ -1,0 +1,29 @@
+/// A silence in force as `statusd status` and `statusd silence list` show it: times as ISO 8601,
+/// like every other time in the status document.
+public struct SilenceReport: Codable, Sendable, Equatable {
+    public var id: String
+    public var rule: String
+    public var group: String?
+    public var until: String
+    public var reason: String
+    public var createdAt: String
+
+    public init(_ s: Silence) {
+        id = s.id
+        rule = s.rule
+        group = s.group
+        until = CivilTime.iso8601(s.until)
+        reason = s.reason
+        createdAt = CivilTime.iso8601(s.createdAt)
+    }
+
+    /// `3f9a1c0e  server-errors[shop] until 2026-11-20T12:05:10Z: deploy of the new checkout (since ...)`
+    public var line: String {
+        "\(id)  \(AlertKey.name(rule: rule, group: group, track: nil)) until \(until): \(reason) (since \(createdAt))"
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, rule, group, until, reason
+        case createdAt = "created_at"
+    }
+}
