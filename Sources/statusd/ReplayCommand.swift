@@ -22,6 +22,9 @@ struct Replay: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Option(help: "Also draw each rule's figure over time, its limit and its alerts, to this SVG file.")
+    var chart: String?
+
     @Argument(help: "Log files, rotated and .gz ones too, in time order.")
     var files: [String]
 
@@ -42,7 +45,7 @@ struct Replay: ParsableCommand {
             StandardError.write("statusd replay: \(problem)\n")
             throw ExitCode.validationFailure
         }
-        var session = ReplaySession(rules: cfg?.rules ?? Self.defaultRules)
+        var session = ReplaySession(rules: cfg?.rules ?? Self.defaultRules, chart: chart != nil)
         var reports: [ReplayReport.File] = []
         let progress = isatty(2) != 0
         for (path, plan) in zip(files, plans) {
@@ -62,6 +65,7 @@ struct Replay: ParsableCommand {
                                  lines: session.lines - before))
         }
         session.finish()
+        try writeChart(session)
         let report = ReplayReport(session: session, files: reports)
         if json {
             print(String(decoding: StatusJSON.encode(report), as: UTF8.self), terminator: "")
