@@ -17,7 +17,7 @@ extension ConfigLoader {
     }
 
     /// Every key a rule may have, in the order an unknown key's message lists them.
-    static let ruleKeys = ["name", "match"] + RateConditionReader.keys + ["for", "resolve_for", "severity", "inputs"]
+    static let ruleKeys = ["name", "match"] + RateConditionReader.keys + ["for", "resolve_for", "severity", "inputs", "sinks"]
 
     mutating func rule(_ node: Node) -> Rule? {
         guard let map = reader.mapping(node, "a rule") else { return nil }
@@ -37,6 +37,7 @@ extension ConfigLoader {
                 if let s = reader.choice(v, "severity", Severity.allCases.map(\.rawValue)) { severity = Severity(rawValue: s)! } else { ok = false }
             case "inputs":
                 for item in reader.sequence(v, "inputs") { if let s = reader.identifier(item, "input name") { inputs.append(s) } else { ok = false } }
+            case "sinks": continue // read by `routed` (ConfigLoader+Sinks.swift)
             case _ where RateConditionReader.keys.contains(key):
                 if !rate.read(key, v, &reader) { ok = false }
             default:
@@ -49,6 +50,6 @@ extension ConfigLoader {
         if !rate.check(map, node, &reader) { ok = false }
         guard ok, let name, let match else { return nil }
         let fields = RuleFields(name: name, match: match, forSeconds: forSeconds, resolveFor: resolveFor, severity: severity, inputs: inputs)
-        return rate.rule(fields)
+        return rate.rule(fields).map { routed($0, map["sinks"]) }
     }
 }
