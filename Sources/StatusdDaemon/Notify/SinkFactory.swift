@@ -81,7 +81,11 @@ public enum SinkFactory {
         c.redirectConfiguration = .disallow
         c.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(5), read: .seconds(10))
         c.decompression = .disabled
-        c.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(30))
+        var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(30))
+        // A refused connection fails the attempt at once: the outbox's backoff retries it, and
+        // status shows the failure instead of a request hanging until its deadline.
+        pool.retryConnectionEstablishment = false
+        c.connectionPool = pool
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: c)
     }
 
