@@ -3,7 +3,7 @@
 ///
 /// `clean` is applied first, for every destination: control and bidirectional-override
 /// characters go, long values are cut, and mentions and bare links are broken with a zero-width
-/// space (`@​channel`, `<​users/all>`, `https:​//`), which no chat service parses as markup and a
+/// space (`@​channel`, `<​users/all>`, `https:​//`, `]​(`), which no chat service parses as markup and a
 /// reader still reads. Then each destination escapes its own syntax.
 public enum Untrusted {
     /// Zero-width space: breaks `@here`, `<!channel>`, `<users/all>` and autolinks without hiding text.
@@ -22,11 +22,13 @@ public enum Untrusted {
             let control = v < 0x20 || (v >= 0x7F && v < 0xA0) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
                 || v == 0x200E || v == 0x200F || v == 0x061C || v == 0xFEFF
             if control { out += "\u{FFFD}"; count += 1; previous = c; continue }
+            // Mentions (`@here`, `@channel`, `@everyone`, `@user`) need a letter after `@`.
+            if previous == "@" || previous == "＠" || previous == "﹫", c.isLetter || c == "_" { out.append(breaker) }
             out.append(c)
             count += 1
-            // After `@` (mentions), `<` (Slack/Mattermost/Google Chat/Teams markup) and `:` of `://`
-            // (autolinks), a zero-width space.
-            if c == "@" || c == "<" || c == "＠" || c == "﹫" { out.append(breaker) }
+            // After `<` (Slack/Mattermost/Google Chat/Teams markup) a zero-width space; also
+            // between `:` and `//` (autolinks) and between `]` and `(` (Markdown links).
+            if c == "<" { out.append(breaker) }
             if c == "/", previous == ":" { out.insert(breaker, at: out.index(before: out.endIndex)) }
             // Markdown links `[text](url)`: `](` broken.
             if c == "(", previous == "]" { out.insert(breaker, at: out.index(before: out.endIndex)) }
@@ -56,7 +58,7 @@ public enum Untrusted {
 
     /// Discord Markdown: punctuation backslash-escaped, `<` too (mentions, custom emoji, timestamps).
     public static func discord(_ s: String) -> String {
-        markdown(s, specials: "\\`*_~|>#-[]()<:@")
+        markdown(s, specials: "\\`*_~|>#[]()<")
     }
 
     /// Google Chat card text (a small HTML subset): `&`, `<`, `>`, `"` as entities.
