@@ -113,8 +113,11 @@ struct SinkDeliveryTests {
         #expect(key.hasPrefix("r500@") && key.hasSuffix("/1"))
         #expect(hookRequest.headers["idempotency-key"] == key && hookRequest.headers["webhook-id"] == key)
         #expect((hook["link"] as? String)?.hasPrefix("https://grafana.example/d/x?host=") == true)
-        // Every chat sink carried the same key in its header.
-        for r in rx.delivered() { #expect(r.key == key, "\(r.path) carried \(r.key ?? "no key")") }
+        // Every sink carried the same key in its header and its body.
+        for r in rx.delivered() {
+            #expect(r.key == key, "\(r.path) carried \(r.key ?? "no key")")
+            #expect(r.body.contains(key), "\(r.path) has no idempotency key in its body")
+        }
     }
 
     // MARK: outage

@@ -43,7 +43,7 @@ public struct ChatContent: Sendable, Equatable {
     public var summary: Line
     public var facts: [Fact]
     public var link: String?
-    /// `statusd · alert server-errors@1795169110 · notification 1`
+    /// `statusd · server-errors@1795169110/1`: the idempotency key
     public var footer: Line
     public var idempotencyKey: String?
     /// The transition's second, ISO 8601.
@@ -109,9 +109,9 @@ public struct ChatContent: Sendable, Equatable {
         self.facts = facts
         // A link too long to be a link is left out rather than cut into a wrong one.
         self.link = (link?.render(t, host: host)).flatMap { $0.utf8.count <= 2048 ? $0 : nil }
+        // The idempotency key (alert id / notification number), as in the request's header.
         var foot: [Segment] = [.text("statusd")]
-        if let id = t.alertID { foot += [.text(" · alert "), .untrusted(id)] }
-        if let seq = t.sequence { foot.append(.text(" · notification \(seq)")) }
+        if let key = t.idempotencyKey { foot += [.text(" · "), .untrusted(key)] }
         footer = Line(foot)
         idempotencyKey = t.idempotencyKey
         timestamp = CivilTime.iso8601(t.at)
