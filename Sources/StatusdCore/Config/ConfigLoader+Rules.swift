@@ -10,7 +10,7 @@ import Yams
 extension ConfigLoader {
     /// Every shared key, in the order an unknown key's message lists them.
     static let sharedRuleKeys = ["name", "match", "for", "resolve_for", "keep_firing_for", "repeat", "flap_limit",
-                                 "severity", "inputs", "group_by", "max_groups", "inhibits"]
+                                 "severity", "inputs", "group_by", "max_groups", "inhibits", "sinks"]
     static var ruleKeys: [String] { sharedRuleKeys + ConditionReader.keys }
 
     mutating func rule(_ node: Node) -> Rule? {
@@ -60,6 +60,7 @@ extension ConfigLoader {
                     }
                     if !groupBy.contains(g) { groupBy.append(g) }
                 }
+            case "sinks": continue // read by `routed` (ConfigLoader+Sinks.swift)
             case _ where ConditionReader.keys.contains(key):
                 if !condition.read(key, v, &reader) { ok = false }
             default:
@@ -88,7 +89,7 @@ extension ConfigLoader {
         rule.maxGroups = maxGroups
         rule.groupBy = groupBy
         rule.inhibits = inhibits
-        return rule
+        return routed(rule, map["sinks"])
     }
 
     /// Rules only inhibit rules that exist, and not themselves.

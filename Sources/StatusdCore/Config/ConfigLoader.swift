@@ -46,17 +46,20 @@ public struct ConfigLoader {
                 config.rules = reader.sequence(value, "rules").compactMap { rule($0) }
             case "status":
                 status(value, into: &config)
+            case "sinks":
+                config.sinks = sinks(value)
             case "state_dir":
                 config.stateDir = reader.path(value, "state_dir") ?? config.stateDir
             case "log_level":
                 config.logLevel = reader.choice(value, "log_level", ["trace", "debug", "info", "notice", "warning", "error", "critical"]) ?? config.logLevel
             default:
-                reader.unknownKey(key, in: "the top level", known: ["inputs", "rules", "status", "state_dir", "log_level"])
+                reader.unknownKey(key, in: "the top level", known: ["inputs", "rules", "sinks", "status", "state_dir", "log_level"])
             }
         }
         if !sawInputs { reader.fail(root, "`inputs` is missing: name at least one log to watch") }
         if !sawRules { reader.fail(root, "`rules` is missing: name at least one rule") }
         checkNames(config, top)
+        checkSinks(config, top)
         if reader.errors.isEmpty { return .success(config) }
         let errors = reader.errors.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
         return .failure(ConfigErrors(errors: errors))

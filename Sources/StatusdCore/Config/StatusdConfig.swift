@@ -2,6 +2,8 @@
 public struct StatusdConfig: Sendable, Equatable {
     public var inputs: [InputConfig] = []
     public var rules: [Rule] = []
+    /// Chat and webhook sinks (journald gets every alert besides).
+    public var sinks: [SinkConfig] = []
     /// The status socket (HTTP + JSON on a Unix socket).
     public var statusSocket: String = "/run/statusd/statusd.sock"
     /// Where checkpoints live.

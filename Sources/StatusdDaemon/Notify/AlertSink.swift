@@ -1,6 +1,6 @@
 import StatusdCore
 
-/// Where alert notifications go: journald now; chat and webhook sinks add conformers.
+/// Where alert notifications go: journald always, plus the chat and webhook sinks of `sinks:`.
 ///
 /// The delivery service calls `deliver` off the pipeline's thread, one notification at a time per
 /// sink and in order; the outbox keeps each notification until its sink says `delivered` (or
@@ -10,7 +10,20 @@ public protocol AlertSink: Sendable {
     var name: String { get }
     /// The kind, for status (`journald`, `slack`, ...).
     var type: String { get }
+    /// Only these severities go to it (nil: all).
+    var severities: Set<Severity>? { get }
+    /// Notifications older than this are given up on for this sink (nil: the daemon's 24 h).
+    var maxAgeSeconds: Int64? { get }
     func deliver(_ transition: AlertTransition) async -> DeliveryOutcome
+    /// One message for a backlog of notifications (a sink that was down); nil when the sink takes
+    /// each notification on its own whatever the backlog (journald).
+    func deliverDigest(_ transitions: [AlertTransition], key: String) async -> DeliveryOutcome?
+}
+
+extension AlertSink {
+    public var severities: Set<Severity>? { nil }
+    public var maxAgeSeconds: Int64? { nil }
+    public func deliverDigest(_ transitions: [AlertTransition], key: String) async -> DeliveryOutcome? { nil }
 }
 
 /// What one delivery attempt came to.
@@ -21,4 +34,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case retry(reason: String, after: Double?)
     /// The sink refused it for good (a 4xx): it is dropped for this sink and reported.
     case rejected(reason: String)
+    /// The sink is gone (404, 410) or moved (3xx): nothing more is sent to it until a reload;
+    /// its notifications stay queued.
+    case disable(reason: String)
 }

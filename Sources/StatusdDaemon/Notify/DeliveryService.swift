@@ -2,24 +2,28 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import StatusdCore
+import Synchronization
 
-/// Delivers the outbox's notifications to every sink, off the pipeline's thread.
+/// Delivers the outbox's notifications to every sink, off the pipeline's thread: one loop per
+/// sink, so a slow or rate-limited sink never holds up another.
 ///
 /// Each sink takes its notifications in order, one at a time; one that fails is retried with
-/// exponential backoff (and no later one overtakes it), so a resolved notice never arrives before
-/// its firing. A notification leaves the outbox for a sink only once that sink has it.
+/// exponential backoff and jitter, no sooner than the service asked (and no later one overtakes
+/// it), so a resolved notice never arrives before its firing. A notification leaves the outbox
+/// for a sink only once that sink has it (2xx), has refused it for good, or it grew older than
+/// the sink's `max_age`. A sink with more than `Digest.threshold` waiting gets one digest.
 public struct DeliveryService: Service {
     let pipeline: Pipeline
-    let sinks: [any AlertSink]
     let board: SinkBoard
     let logger: Logger
     let doorbell: Doorbell
-    /// The longest wait between retries of one sink.
+    /// The longest wait between retries of one sink, when the sink did not say.
     let maxBackoff: Double
+    /// Sinks whose loop runs.
+    private let running = RunningSet()
 
-    init(pipeline: Pipeline, sinks: [any AlertSink], board: SinkBoard, doorbell: Doorbell, logger: Logger, maxBackoff: Double = 30) {
+    init(pipeline: Pipeline, board: SinkBoard, doorbell: Doorbell, logger: Logger, maxBackoff: Double = 30) {
         self.pipeline = pipeline
-        self.sinks = sinks
         self.board = board
         self.doorbell = doorbell
         self.logger = logger
@@ -28,41 +32,84 @@ public struct DeliveryService: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            var retryAt: [String: Date] = [:]
-            var failures: [String: Int] = [:]
-            while !Task.isCancelled {
-                for sink in sinks {
-                    if let due = retryAt[sink.name], due > Date() { continue }
-                    retryAt[sink.name] = nil
-                    deliveries: while !Task.isCancelled, let entry = pipeline.nextNotification(for: sink.name) {
-                        switch await sink.deliver(entry.transition) {
-                        case .delivered:
-                            pipeline.acknowledge(entry.seq, sink: sink.name)
-                            board.delivered(sink.name, at: Int64(Date().timeIntervalSince1970))
-                            if failures.removeValue(forKey: sink.name) != nil {
-                                logger.notice("sink \(sink.name) delivers again", metadata: ["sink": "\(sink.name)"])
-                            }
-                        case .retry(let reason, let after):
-                            let n = failures[sink.name, default: 0] + 1
-                            failures[sink.name] = n
-                            let backoff = after ?? Self.backoff(attempt: n, cap: maxBackoff)
-                            retryAt[sink.name] = Date().addingTimeInterval(backoff)
-                            board.retrying(sink.name, error: reason)
-                            if n == 1 {
-                                logger.warning("sink \(sink.name) failed: \(reason); retrying, notifications wait in the outbox",
-                                               metadata: ["sink": "\(sink.name)"])
-                            }
-                            break deliveries
-                        case .rejected(let reason):
-                            pipeline.acknowledge(entry.seq, sink: sink.name)
-                            board.failed(sink.name, error: reason)
-                            logger.error("sink \(sink.name) rejected \(entry.transition.kind.rawValue) of \(entry.transition.rule): \(reason)",
-                                         metadata: ["sink": "\(sink.name)", "rule": "\(entry.transition.rule)"])
-                        }
+            await withTaskGroup(of: Void.self) { group in
+                var seen = doorbell.generation
+                while !Task.isCancelled {
+                    for name in board.names where running.insert(name) {
+                        group.addTask { await loop(name) }
                     }
+                    seen = await doorbell.wait(after: seen, seconds: 5)
                 }
-                let next = retryAt.values.min().map { $0.timeIntervalSinceNow } ?? 60
-                await doorbell.wait(seconds: min(60, max(0.05, next)))
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Delivers to `name` until the task is cancelled or a reload removed the sink.
+    func loop(_ name: String) async {
+        defer { running.remove(name) }
+        var failures = 0
+        var seen = doorbell.generation
+        while !Task.isCancelled {
+            guard let sink = board.sink(named: name) else { return }
+            if board.isDisabled(name) {
+                failures = 0
+                seen = await doorbell.wait(after: seen, seconds: 60)
+                continue
+            }
+            guard let entry = pipeline.nextNotification(for: name) else {
+                seen = await doorbell.wait(after: seen, seconds: 60)
+                continue
+            }
+            let now = Int64(Date().timeIntervalSince1970)
+            if let maxAge = sink.maxAgeSeconds, now - entry.enqueuedAt > maxAge {
+                pipeline.acknowledge([entry.seq], sink: name)
+                let why = "gave up after \(DurationText.format(maxAge)) (max_age)"
+                board.failed(name, error: why)
+                logger.error("gave up delivering \(entry.transition.kind.rawValue) of \(entry.transition.rule) to \(name): \(why)",
+                             metadata: ["sink": "\(name)", "rule": "\(entry.transition.rule)"])
+                continue
+            }
+            var seqs = [entry.seq]
+            var outcome: DeliveryOutcome
+            let backlog = pipeline.queuedEntries(for: name)
+            if backlog.count > Digest.threshold, let first = backlog.first, let last = backlog.last,
+               let digest = await sink.deliverDigest(backlog.map(\.transition), key: "digest/\(first.seq)-\(last.seq)") {
+                outcome = digest
+                seqs = backlog.map(\.seq)
+            } else {
+                outcome = await sink.deliver(entry.transition)
+            }
+            if Task.isCancelled, case .retry = outcome { return }
+            switch outcome {
+            case .delivered:
+                pipeline.acknowledge(seqs, sink: name)
+                board.delivered(name, count: seqs.count, at: Int64(Date().timeIntervalSince1970))
+                if seqs.count > 1 {
+                    logger.notice("sink \(name) got one digest for \(seqs.count) queued notifications", metadata: ["sink": "\(name)"])
+                }
+                if failures > 0 { logger.notice("sink \(name) delivers again", metadata: ["sink": "\(name)"]) }
+                failures = 0
+            case .retry(let reason, let after):
+                failures += 1
+                let wait = after.map { $0 + Double.random(in: 0...min(1, $0 * 0.1)) } ?? Self.backoff(attempt: failures, cap: sink is JournalAlertSink ? min(5, maxBackoff) : maxBackoff)
+                board.retrying(name, error: reason)
+                if failures == 1 {
+                    logger.warning("sink \(name) failed: \(reason); retrying, notifications wait in the outbox",
+                                   metadata: ["sink": "\(name)"])
+                } else {
+                    logger.debug("sink \(name) failed again: \(reason); next try in \(String(format: "%.1f", wait))s", metadata: ["sink": "\(name)"])
+                }
+                try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+            case .rejected(let reason):
+                pipeline.acknowledge(seqs, sink: name)
+                board.failed(name, count: seqs.count, error: reason)
+                logger.error("sink \(name) refused \(entry.transition.kind.rawValue) of \(entry.transition.rule): \(reason)",
+                             metadata: ["sink": "\(name)", "rule": "\(entry.transition.rule)"])
+            case .disable(let reason):
+                board.disable(name, error: reason)
+                logger.error("sink \(name) disabled until a reload: \(reason); its notifications stay queued",
+                             metadata: ["sink": "\(name)"])
             }
         }
     }
@@ -72,4 +119,11 @@ public struct DeliveryService: Service {
         let base = min(cap, pow(2, Double(max(0, attempt - 1))))
         return base * Double.random(in: 0.8...1.0)
     }
+}
+
+/// Names of the sinks whose delivery loop runs.
+final class RunningSet: Sendable {
+    private let names = Mutex(Set<String>())
+    func insert(_ name: String) -> Bool { names.withLock { $0.insert(name).inserted } }
+    func remove(_ name: String) { _ = names.withLock { $0.remove(name) } }
 }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Logging
 import ServiceLifecycle
 import StatusdCore
@@ -10,23 +11,47 @@ public enum Daemon {
         let logger = Logger(label: "statusd")
         let stateLock = try StateDirectoryLock(directory: config.stateDir)
         defer { withExtendedLifetime(stateLock) {} }
+        // Chat and webhook sinks: a URL or secret that cannot be read refuses the start.
+        let resolved = try SinkFactory.resolve(config.sinks).get()
+        let client = SinkFactory.makeClient()
+        let host = SinkFactory.hostName()
         // journald is always a sink: while it is down, alerts wait in the outbox.
-        let sinks: [any AlertSink] = [JournalAlertSink()]
+        let sinks: [any AlertSink] = [JournalAlertSink()] + SinkFactory.make(resolved, client: client, version: version, host: host)
         if !Journal.isAvailable { logger.warning("no journald socket; alerts wait in the outbox until journald is back") }
+        for s in resolved {
+            logger.info("sink \(s.config.name) (\(s.config.type.rawValue)) posts to \(s.url.display)", metadata: ["sink": "\(s.config.name)"])
+        }
         let board = SinkBoard(sinks: sinks)
         let doorbell = Doorbell()
         let pipeline = Pipeline(config: config, configPath: configPath, sinks: sinks, board: board, doorbell: doorbell,
                                 echoToStderr: !Journal.stderrIsJournal, logger: logger)
+        // A reload builds the new sinks first: a URL file that cannot be read rejects the reload.
+        let reloadSinks: @Sendable (StatusdConfig) -> ConfigErrors? = { newConfig in
+            switch SinkFactory.resolve(newConfig.sinks) {
+            case .failure(let errors): return errors
+            case .success(let resolved):
+                let sinks: [any AlertSink] = [JournalAlertSink()] + SinkFactory.make(resolved, client: client, version: version, host: host)
+                board.reconfigure(sinks: sinks)
+                pipeline.retainSinks(Set(sinks.map(\.name)))
+                doorbell.ring()
+                return nil
+            }
+        }
         let group = ServiceGroup(configuration: .init(
             services: [
                 .init(service: PipelineService(pipeline: pipeline)),
-                .init(service: DeliveryService(pipeline: pipeline, sinks: sinks, board: board, doorbell: doorbell,
-                                               logger: logger, maxBackoff: 5)),
+                .init(service: DeliveryService(pipeline: pipeline, board: board, doorbell: doorbell, logger: logger, maxBackoff: 30)),
                 .init(service: StatusService(path: config.statusSocket, pipeline: pipeline, version: version, logger: logger)),
-                .init(service: ReloadService(pipeline: pipeline, logger: logger)),
+                .init(service: ReloadService(pipeline: pipeline, logger: logger, prepare: reloadSinks)),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
     }
 }

@@ -32,10 +32,10 @@ extension Pipeline {
         if queued { doorbell.ring() }
     }
 
-    /// The sinks a notification goes to: the rule's `sinks`, else all.
+    /// The sinks a notification goes to: journald, then the rule's `sinks` or every sink, each
+    /// only if it takes the alert's severity (`SinkBoard.route`).
     func sinks(for t: AlertTransition) -> [String] {
-        guard let wanted = t.sinks else { return sinkNames }
-        return sinkNames.filter { wanted.contains($0) || $0 == "journal" }
+        board.route(t)
     }
 
     /// The oldest notification `sink` has not acknowledged.
@@ -43,10 +43,28 @@ extension Pipeline {
         lock.withLock { outbox.next(for: sink) }
     }
 
+    /// Every notification waiting for `sink`, oldest first (for a digest).
+    func queuedEntries(for sink: String) -> [Outbox.Entry] {
+        lock.withLock { outbox.entries.filter { $0.pending.contains(sink) } }
+    }
+
     /// `sink` has notification `seq`; saved at once, so a restart does not send it again.
     func acknowledge(_ seq: UInt64, sink: String) {
+        acknowledge([seq], sink: sink)
+    }
+
+    /// `sink` has these notifications (one message or a digest); saved at once.
+    func acknowledge(_ seqs: [UInt64], sink: String) {
         lock.withLock {
-            outbox.acknowledge(seq, sink: sink)
+            for seq in seqs { outbox.acknowledge(seq, sink: sink) }
+            saveCheckpoint(now: clock(), force: true)
+        }
+    }
+
+    /// A reload changed the sinks: notifications wait only for sinks that still exist.
+    func retainSinks(_ names: Set<String>) {
+        lock.withLock {
+            outbox.retain(sinks: names)
             saveCheckpoint(now: clock(), force: true)
         }
     }

@@ -11,10 +11,14 @@ import Glibc
 public struct ReloadService: Service {
     let pipeline: Pipeline
     let logger: Logger
+    /// Applies what the pipeline does not own (the sinks) before the pipeline takes the config;
+    /// errors reject the reload.
+    let prepare: (@Sendable (StatusdConfig) -> ConfigErrors?)?
 
-    public init(pipeline: Pipeline, logger: Logger) {
+    public init(pipeline: Pipeline, logger: Logger, prepare: (@Sendable (StatusdConfig) -> ConfigErrors?)? = nil) {
         self.pipeline = pipeline
         self.logger = logger
+        self.prepare = prepare
     }
 
     public func run() async throws {
@@ -30,7 +34,9 @@ public struct ReloadService: Service {
         let notifier = SystemdNotifier()
         notifier.reloading()
         defer { notifier.ready() }
-        switch ConfigFile.load(pipeline.configPath) {
+        var loaded = ConfigFile.load(pipeline.configPath)
+        if case .success(let config) = loaded, let errors = prepare?(config) { loaded = .failure(errors) }
+        switch loaded {
         case .success(let config):
             pipeline.apply(config)
             logger.notice("config reloaded", metadata: ["config": "\(pipeline.configPath)"])

@@ -1,0 +1,58 @@
+import Foundation
+import StatusdCore
+import Synchronization
+
+/// Keeps one sink under its service's rate limit: at most `count` requests in any `seconds`
+/// (a token bucket whose tokens come back `seconds` after each use), for every limit the service
+/// has. Exact under fixed-window limits such as Discord's, so statusd does not provoke 429s.
+final class RateLimiter: Sendable {
+    struct Limit: Sendable, Equatable {
+        var count: Int
+        var seconds: Double
+    }
+
+    private let limits: [Limit]
+    /// Per limit, the times of its latest requests (at most `count`).
+    private let sent: Mutex<[[Double]]>
+
+    init(_ limits: [Limit]) {
+        self.limits = limits
+        sent = Mutex(limits.map { _ in [] })
+    }
+
+    /// What each service takes: Slack about 1/s per webhook, Discord 5 per 2 s and 30 a minute,
+    /// Google Chat 60 a minute per space, Teams (undocumented) 2/s, Mattermost (off by default) 10/s.
+    static func forKind(_ kind: SinkConfig.Kind) -> RateLimiter {
+        switch kind {
+        case .slack: return RateLimiter([Limit(count: 1, seconds: 1)])
+        case .discord: return RateLimiter([Limit(count: 5, seconds: 2), Limit(count: 30, seconds: 60)])
+        case .googlechat: return RateLimiter([Limit(count: 60, seconds: 60)])
+        case .teams: return RateLimiter([Limit(count: 2, seconds: 1)])
+        case .mattermost: return RateLimiter([Limit(count: 10, seconds: 1)])
+        case .webhook: return RateLimiter([Limit(count: 20, seconds: 1)])
+        }
+    }
+
+    /// Seconds to wait before the next request may go; 0 takes the slot now.
+    func reserve(now: Double = Date().timeIntervalSince1970) -> Double {
+        sent.withLock { sent in
+            var wait = 0.0
+            for (k, limit) in limits.enumerated() {
+                sent[k].removeAll { now - $0 >= limit.seconds }
+                if sent[k].count >= limit.count, let oldest = sent[k].first { wait = max(wait, oldest + limit.seconds - now) }
+            }
+            guard wait <= 0 else { return wait }
+            for k in limits.indices { sent[k].append(now) }
+            return 0
+        }
+    }
+
+    /// Waits for a slot (cancellable).
+    func acquire() async {
+        while !Task.isCancelled {
+            let wait = reserve()
+            if wait <= 0 { return }
+            try? await Task.sleep(nanoseconds: UInt64(min(wait, 60) * 1_000_000_000) + 1_000_000)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import StatusdCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns `sinks:` into sink objects: reads `url_file` / `secret_file`, looks up `url_env` /
+/// `secret_env`, checks what they hold, and builds the HTTP sinks on one shared client.
+/// Errors point at the config line and never quote a URL or a secret.
+public enum SinkFactory {
+    /// A sink's URL and secret, resolved.
+    public struct Resolved: Sendable {
+        public var config: SinkConfig
+        public var url: SinkURL
+        public var secret: String?
+    }
+
+    /// Resolves every sink, collecting every problem.
+    public static func resolve(_ sinks: [SinkConfig], environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> Result<[Resolved], ConfigErrors> {
+        var out: [Resolved] = []
+        var errors: [ConfigError] = []
+        for sink in sinks {
+            var url: SinkURL?
+            switch value(sink.url, environment) {
+            case .failure(let why):
+                errors.append(sink.urlPlace.error("sink `\(sink.name)`: the URL's \(why)"))
+            case .success(let text):
+                url = SinkURL(text)
+                if url == nil {
+                    errors.append(sink.urlPlace.error("sink `\(sink.name)`: the \(sink.url.origin) does not hold an http:// or https:// URL with a host (its content is not shown)"))
+                }
+            }
+            var secret: String?
+            if let source = sink.secret {
+                switch value(source, environment) {
+                case .failure(let why):
+                    errors.append((sink.secretPlace ?? sink.place).error("sink `\(sink.name)`: the secret's \(why)"))
+                case .success(let text):
+                    if let problem = ConfigLoader.secretProblem(text) {
+                        errors.append((sink.secretPlace ?? sink.place).error("sink `\(sink.name)`, \(source.origin): \(problem)"))
+                    } else {
+                        secret = text
+                    }
+                }
+            }
+            if let url { out.append(Resolved(config: sink, url: url, secret: secret)) }
+        }
+        return errors.isEmpty ? .success(out) : .failure(ConfigErrors(errors: errors))
+    }
+
+    static func value(_ source: SinkConfig.Source, _ environment: [String: String]) -> Result<String, Why> {
+        switch source {
+        case .inline(let s):
+            return .success(s)
+        case .env(let name):
+            guard let v = environment[name], !v.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                return .failure(Why("environment variable \(name) is not set"))
+            }
+            return .success(v.trimmingCharacters(in: .whitespacesAndNewlines))
+        case .file(let path):
+            guard let bytes = FileBytes.read(path, limit: 64 * 1024) else {
+                return .failure(Why("file \(path) cannot be read: \(String(cString: strerror(errno)))"))
+            }
+            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty else { return .failure(Why("file \(path) is empty")) }
+            return .success(text)
+        }
+    }
+
+    struct Why: Error, CustomStringConvertible {
+        var description: String
+        init(_ d: String) { description = d }
+    }
+
+    /// The shared client: system CA store, redirects not followed, connect and read timeouts.
+    public static func makeClient() -> HTTPClient {
+        var c = HTTPClient.Configuration()
+        c.redirectConfiguration = .disallow
+        c.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(5), read: .seconds(10))
+        c.decompression = .disabled
+        var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(30))
+        // A refused connection fails the attempt at once: the outbox's backoff retries it, and
+        // status shows the failure instead of a request hanging until its deadline.
+        pool.retryConnectionEstablishment = false
+        c.connectionPool = pool
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: c)
+    }
+
+    /// The HTTP sinks for resolved configs.
+    public static func make(_ resolved: [Resolved], client: HTTPClient, version: String, host: String = hostName()) -> [HTTPAlertSink] {
+        resolved.map { HTTPAlertSink(config: $0.config, url: $0.url, secret: $0.secret, host: host, client: client, version: version) }
+    }
+
+    /// This machine's name, as messages show it.
+    public static func hostName() -> String {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buf, buf.count) == 0 else { return "unknown-host" }
+        let bytes = buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

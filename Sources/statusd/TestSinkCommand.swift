@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import StatusdCore
+import StatusdDaemon
+
+/// `statusd test-sink NAME`: one clearly marked test message through the real sink, and the HTTP
+/// outcome. The URL and secret are never printed: the sink's name, type and host at most.
+struct TestSink: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-sink",
+        abstract: "Send a test message through a configured sink and print the HTTP outcome.",
+        discussion: "Exit codes: 0 delivered (2xx), 1 refused or failing, 2 no such sink or a config error.")
+
+    @Argument(help: "The sink's name, as in `sinks:`.")
+    var name: String
+
+    @Option(name: .shortAndLong, help: "The config file.")
+    var config: String = StatusdConfig.defaultPath
+
+    func run() async throws {
+        let loaded: StatusdConfig
+        switch ConfigFile.load(config) {
+        case .success(let c): loaded = c
+        case .failure(let errors):
+            print(errors.description)
+            throw ExitCode(2)
+        }
+        guard let sink = loaded.sinks.first(where: { $0.name == name }) else {
+            let known = loaded.sinks.map(\.name)
+            print("statusd: no sink `\(name)` in \(config)" + (known.isEmpty ? " (it has no `sinks:`)" : "; sinks: \(known.joined(separator: ", "))"))
+            throw ExitCode(2)
+        }
+        let resolved: SinkFactory.Resolved
+        switch SinkFactory.resolve([sink]) {
+        case .success(let r): resolved = r[0]
+        case .failure(let errors):
+            print(errors.description)
+            throw ExitCode(2)
+        }
+        let client = SinkFactory.makeClient()
+        let http = SinkFactory.make([resolved], client: client, version: Statusd.version)[0]
+        print("sending a test message to sink \(name) (\(sink.type.rawValue)) at \(resolved.url.display)")
+        let started = Date()
+        let (outcome, status) = await http.sendTest(now: Int64(Date().timeIntervalSince1970))
+        try? await client.shutdown()
+        let ms = Int(Date().timeIntervalSince(started) * 1000)
+        let code = status.map { "HTTP \($0)" } ?? "no HTTP answer"
+        switch outcome {
+        case .delivered:
+            print("delivered: \(code) in \(ms) ms")
+        case .retry(let reason, let after):
+            print("failed, would be retried\(after.map { " after \(String(format: "%.1f", $0))s" } ?? ""): \(reason)")
+            throw ExitCode(1)
+        case .rejected(let reason):
+            print("refused (not retried): \(reason)")
+            throw ExitCode(1)
+        case .disable(let reason):
+            print("the sink would be disabled: \(reason)")
+            throw ExitCode(1)
+        }
+    }
+}
