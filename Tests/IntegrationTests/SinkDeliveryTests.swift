@@ -9,8 +9,9 @@ struct SinkDeliveryTests {
     static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
     /// Rules `rNNN` matching one code each, firing at once (`for: 0s`) over a 10 s window.
+    /// Small samples fire on purpose (these tests are about delivery): the small-sample guard is off.
     static func rules(_ codes: [Int], limit: String = "10%") -> String {
-        codes.map { "  - {name: r\($0), match: \($0), rate_above: \(limit), window: 10s, min_requests: 5, severity: critical}" }
+        codes.map { "  - {name: r\($0), match: \($0), rate_above: \(limit), guard: none, window: 10s, min_requests: 5, severity: critical}" }
             .joined(separator: "\n")
     }
 
