@@ -1,0 +1,43 @@
+extension Monitor {
+    /// Counts the requests of one second at once: the same as calling `accept(.entry(status: code,
+    /// time: time), input: i, arrival: arrival)` for each of them, in any order (they share their
+    /// second), but with the clock, skew and evaluation work done once. Replay hands the monitor its
+    /// lines this way (`SecondRuns`), which keeps the per-line path to one table increment.
+    public mutating func accept(codes: UnsafeBufferPointer<SecondRuns.Entry>, time: Int64?, input i: Int, arrival: Int64) {
+        guard !codes.isEmpty else { return }
+        var second = arrival
+        var outOfRange = false
+        if let t = time, inputs[i].timeSource == .event {
+            let skew = inputs[i].maxSkew
+            if t > arrival && t - arrival > skew || arrival > t && arrival - t > skew {
+                outOfRange = true
+            } else {
+                second = t
+            }
+        }
+        if arrival > seenClock { seenClock = arrival }
+        let reached = clockMode == .live ? min(second, arrival) : second
+        if reached > clock {
+            // What a line of a later second does: it closes every second before it.
+            clock = reached
+            evaluate(through: reached - 1)
+        }
+        if second > newestData { newestData = second }
+        for e in codes {
+            let status = StatusCode(unchecked: e.code)
+            for _ in 0..<e.count {
+                if outOfRange { inputs[i].tally.noteOutOfRange() }
+                if !inputs[i].tally.count(status, at: second) {
+                    flush(i)
+                    _ = inputs[i].tally.count(status, at: second)
+                }
+            }
+        }
+    }
+
+    /// Counts lines that carry no request (`ignored`) and lines no parser understood.
+    public mutating func acceptUncounted(ignored: UInt64, unparsed: UInt64, input i: Int) {
+        for _ in 0..<ignored { inputs[i].tally.recordIgnored() }
+        for _ in 0..<unparsed { inputs[i].tally.recordUnparsed() }
+    }
+}
