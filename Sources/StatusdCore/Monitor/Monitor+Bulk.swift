@@ -23,14 +23,25 @@ extension Monitor {
             evaluate(through: reached - 1)
         }
         if second > newestData { newestData = second }
-        for e in codes {
+        // The first request may find another second waiting in the tally's batch: flush it.
+        let first = StatusCode(unchecked: codes[0].code)
+        if outOfRange { inputs[i].tally.noteOutOfRange() }
+        if !inputs[i].tally.count(first, at: second) {
+            flush(i)
+            _ = inputs[i].tally.count(first, at: second)
+        }
+        // The rest land in the same batch: counted with the tally held in place.
+        Self.countRest(codes, at: second, outOfRange: outOfRange, into: &inputs[i].tally)
+    }
+
+    private static func countRest(_ codes: UnsafeBufferPointer<SecondRuns.Entry>, at second: Int64, outOfRange: Bool,
+                                  into tally: inout InputTally) {
+        for (k, e) in codes.enumerated() {
             let status = StatusCode(unchecked: e.code)
-            for _ in 0..<e.count {
-                if outOfRange { inputs[i].tally.noteOutOfRange() }
-                if !inputs[i].tally.count(status, at: second) {
-                    flush(i)
-                    _ = inputs[i].tally.count(status, at: second)
-                }
+            for _ in (k == 0 ? 1 : 0)..<Int(e.count) {
+                if outOfRange { tally.noteOutOfRange() }
+                let counted = tally.count(status, at: second)
+                assert(counted, "one second's batch")
             }
         }
     }

@@ -12,7 +12,7 @@ import Darwin
 /// a string's contents without quotes, or a number's text. Everything else is skipped.
 ///
 /// Speed: every key segment lives in one flat byte array, so matching a key touches no reference
-/// counts; strings are skipped with `memchr` to their closing quote.
+/// counts; strings are skipped eight bytes at a time to their closing quote (`WordScan`).
 struct JSONFieldScanner: Sendable {
     /// One key segment of a wanted path.
     struct Segment: Sendable {
@@ -119,18 +119,9 @@ struct JSONFieldScanner: Sendable {
         @inline(__always)
         func string(_ i: inout Int) -> Range<Int>? {
             let s = i + 1
-            var j = s
-            let n = p.count
-            guard let base = p.baseAddress else { return nil }
-            while j < n {
-                guard let hit = memchr(base + j, Int32(ASCII.quote), n - j) else { return nil }
-                let q = UnsafeRawPointer(hit) - base
-                var k = q - 1
-                while k >= s, p[k] == ASCII.backslash { k -= 1 }
-                if (q - 1 - k) & 1 == 0 { i = q + 1; return s..<q }
-                j = q + 1
-            }
-            return nil
+            guard let q = WordScan.closingQuote(in: p, from: s) else { return nil }
+            i = q + 1
+            return s..<q
         }
 
         func skipArray(_ i: inout Int) -> Bool {

@@ -69,9 +69,11 @@ public enum SplitTally {
         let work = Work(count: count)
         let shared = SharedBytes(bytes: bytes)
         let (firstFormat, laterFormat, firstOptions, partOptions) = (format, later, options, laterOptions)
-        let group = DispatchGroup()
+        // Threads of their own: the caller may itself run on a pool thread (async main), and a
+        // pool as wide as the cores would then leave one core idle while the caller waits.
+        var workers: [PartThread] = []
         for _ in 0..<min(threads, count) {
-            DispatchQueue.global().async(group: group) {
+            workers.append(PartThread {
                 while let k = work.next() {
                     var decoder = FileDecoder(format: k == 0 ? firstFormat : laterFormat, options: k == 0 ? firstOptions : partOptions,
                                               maxLineBytes: maxLineBytes)
@@ -89,7 +91,7 @@ public enum SplitTally {
                     runs.close()
                     work.finish(k, runs: runs, detected: decoder.detectedFormat)
                 }
-            }
+            })
         }
         var detected: LogFormat?
         for k in 0..<count {
@@ -97,7 +99,7 @@ public enum SplitTally {
             if k == 0 { detected = d }
             merge(runs)
         }
-        group.wait()
+        for w in workers { w.join() }
         return .some(detected)
     }
 
@@ -143,6 +145,32 @@ public enum SplitTally {
 
     private struct SharedBytes: @unchecked Sendable {
         let bytes: UnsafeRawBufferPointer
+    }
+}
+
+/// A thread running `body` (the core does not import Foundation).
+private final class PartThread: @unchecked Sendable {
+    private var thread = pthread_t()
+    private let body: @Sendable () -> Void
+
+    init(_ body: @escaping @Sendable () -> Void) {
+        self.body = body
+        let context = Unmanaged.passRetained(self).toOpaque()
+        let started = pthread_create(&thread, nil, { raw in
+            let me = Unmanaged<PartThread>.fromOpaque(raw!).takeRetainedValue()
+            me.body()
+            return nil
+        }, context)
+        if started != 0 {
+            // No thread: run it here.
+            Unmanaged<PartThread>.fromOpaque(context).release()
+            body()
+            thread = pthread_t()
+        }
+    }
+
+    func join() {
+        if thread != pthread_t() { pthread_join(thread, nil) }
     }
 }
 
