@@ -44,6 +44,13 @@ struct JSONFieldScanner: Sendable {
 
     /// The value range of each wanted path (nil when absent); `false` when the text is not an object.
     func scan(_ p: UnsafeRawBufferPointer, from start: Int, into found: inout [Range<Int>?]) -> Bool {
+        scanObject(p, from: start, into: &found) != nil
+    }
+
+    /// As `scan`; on success, where the object ends (just after its `}`) and whether it was
+    /// `simple`: no array and no bare value holding a quote, brace, bracket or backslash, so that a
+    /// brace-and-string tracker run over it ends where it started (outside strings, same depth).
+    func scanObject(_ p: UnsafeRawBufferPointer, from start: Int, into found: inout [Range<Int>?]) -> (end: Int, simple: Bool)? {
         found.withUnsafeMutableBufferPointer { f in
             for k in f.indices { f[k] = nil }
             return keyBytes.withUnsafeBufferPointer { kb in
@@ -51,9 +58,10 @@ struct JSONFieldScanner: Sendable {
                     var walk = Walk(p: p, keys: UnsafeRawBufferPointer(kb), segments: segs, found: f)
                     var i = start
                     walk.skipSpace(&i)
-                    guard i < p.count, p[i] == UInt8(ascii: "{") else { return false }
+                    guard i < p.count, p[i] == UInt8(ascii: "{") else { return nil }
                     let all = pathCount >= 63 ? -1 : (1 << pathCount) - 1
-                    return walk.object(&i, depth: 0, active: all)
+                    guard walk.object(&i, depth: 0, active: all) else { return nil }
+                    return (i, walk.simple)
                 }
             }
         }
@@ -64,6 +72,10 @@ struct JSONFieldScanner: Sendable {
         let keys: UnsafeRawBufferPointer
         let segments: UnsafeBufferPointer<Segment>
         let found: UnsafeMutableBufferPointer<Range<Int>?>
+        /// No array and no bare value with a quote, brace, bracket or backslash so far.
+        var simple = true
+        /// Paths already found: later matches would be ignored, so they are not compared.
+        var foundMask = 0
 
         mutating func object(_ i: inout Int, depth: Int, active: Int) -> Bool {
             i += 1 // {
@@ -78,8 +90,9 @@ struct JSONFieldScanner: Sendable {
                 skipSpace(&i)
                 // Which wanted paths continue with this key at this depth.
                 var here = 0, deeper = 0
-                if active != 0 {
-                    for s in segments where s.depth == depth && active & (1 << s.path) != 0 {
+                let open = active & ~foundMask
+                if open != 0 {
+                    for s in segments where s.depth == depth && open & (1 << s.path) != 0 {
                         if equal(key, s) {
                             if s.last { here |= 1 << s.path } else { deeper |= 1 << s.path }
                         }
@@ -93,11 +106,18 @@ struct JSONFieldScanner: Sendable {
                     guard let r = string(&i) else { return false }
                     if here != 0 { record(here, r) }
                 } else if c == UInt8(ascii: "[") {
+                    simple = false
                     guard skipArray(&i) else { return false }
                 } else {
                     let s = i
                     while i < p.count, p[i] != UInt8(ascii: ","), p[i] != UInt8(ascii: "}"), p[i] != ASCII.space,
-                          p[i] != ASCII.tab, p[i] != UInt8(ascii: "\n"), p[i] != ASCII.cr { i += 1 }
+                          p[i] != ASCII.tab, p[i] != UInt8(ascii: "\n"), p[i] != ASCII.cr {
+                        let b = p[i]
+                        if b == ASCII.quote || b == ASCII.backslash || b == UInt8(ascii: "{") || b == UInt8(ascii: "[") || b == UInt8(ascii: "]") {
+                            simple = false
+                        }
+                        i += 1
+                    }
                     if here != 0 { record(here, s..<i) }
                 }
                 skipSpace(&i)
@@ -110,8 +130,11 @@ struct JSONFieldScanner: Sendable {
         }
 
         @inline(__always)
-        private func record(_ mask: Int, _ r: Range<Int>) {
-            for k in found.indices where mask & (1 << k) != 0 && found[k] == nil { found[k] = r }
+        private mutating func record(_ mask: Int, _ r: Range<Int>) {
+            for k in found.indices where mask & (1 << k) != 0 && found[k] == nil {
+                found[k] = r
+                foundMask |= 1 << k
+            }
         }
 
         /// A string at `i` (on its quote): the range of its contents; `i` moves past it. The closing

@@ -49,6 +49,13 @@ public struct JSONParser: LineParser {
             return line.allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab }) ? .ignored : .unparsed
         }
         depth = 0; inString = false; escaped = false
+        // One pass for most lines: a simple object (see `scanObject`) leaves the brace tracker
+        // where it started, so only what follows the object needs tracking.
+        if let scanned = scanner.scanObject(line, from: brace, into: &found), scanned.simple {
+            track(line, from: scanned.end)
+            if depth <= 0 { return entry(line) }
+            depth = 0; inString = false; escaped = false
+        }
         track(line, from: brace)
         if depth > 0 {
             // An object that goes on over the next lines.
@@ -61,6 +68,11 @@ public struct JSONParser: LineParser {
 
     private mutating func object(_ p: UnsafeRawBufferPointer, from start: Int) -> ParseResult {
         guard scanner.scan(p, from: start, into: &found) else { return .unparsed }
+        return entry(p)
+    }
+
+    /// The status and time of the object just scanned into `found`.
+    private mutating func entry(_ p: UnsafeRawBufferPointer) -> ParseResult {
         var status: StatusCode?
         for k in 0..<statusCount {
             if let r = found[k], let s = Digits.status(UnsafeRawBufferPointer(rebasing: p[r])) { status = s; break }
