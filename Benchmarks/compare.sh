@@ -2,7 +2,7 @@
 # statusd replay against its peers, side by side in one run, on one generated log in the page cache:
 #   wc -l (the physical floor), mawk counting the status field, and where installed mtail, goaccess
 #   (status panel) and lnav (SQL), then statusd replay on one core (--threads 1, 3 default rules)
-#   and on all cores. One table: seconds, MB/s, lines/s, peak RSS, and each tool's speed as a ratio
+#   and, for combined, on all cores. One table: seconds, MB/s, lines/s, peak RSS, and each tool's speed as a ratio
 #   to statusd's one-core speed. The slow peers (mtail, goaccess, lnav: minutes per GB) read the
 #   first PEER_LINES lines of the same log, and statusd reads that sample too, beside them.
 # Every tool's per-status counts are checked against statusd's on the same file before its ratio
@@ -67,7 +67,10 @@ MTAIL
   file_tag=sample run "statusd (sample)" "$runs" "$bin" replay --json --threads 1 --format "$format" "$sample"
 fi
 run "statusd" "$runs" "$bin" replay --json --threads 1 --format "$format" "$log"
-run "statusd --threads $(nproc)" "$runs" "$bin" replay --json --format "$format" "$log"
+# --threads splits combined (and common, alb, haproxy); JSON and CloudFront are read on one thread.
+if [ "$format" = combined ]; then
+  run "statusd --threads $(nproc)" "$runs" "$bin" replay --json --threads "$(nproc)" --format "$format" "$log"
+fi
 
 python3 - "$dir" "$bytes" "$lines" "$format" "$(stat -c %s "$sample")" "$(wc -l < "$sample")" <<'PY'
 import json, os, sys
