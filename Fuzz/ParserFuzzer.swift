@@ -12,5 +12,20 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         decoder.parse(bytes, check)
         decoder.flush(check)
     }
+    // The fast parsers against the byte-loop ones they replaced (Tests/StatusdCoreTests/ReferenceParsers.swift).
+    var lines = LineAssembler(maxLineBytes: 4096)
+    var combined = CombinedParser(), combinedRef = ReferenceCombinedParser()
+    let keys = JSONParser.preset(.nginxJSON)
+    var json = JSONParser(statusKeys: keys.status, timeKeys: keys.time)
+    var jsonRef = ReferenceJSONParser(statusKeys: keys.status, timeKeys: keys.time)
+    var w3c = W3CParser(), w3cRef = ReferenceW3CParser()
+    let compare = { (line: UnsafeRawBufferPointer) in
+        if combined.parse(line) != combinedRef.parse(line) { fatalError("combined differs from the reference") }
+        if json.parse(line) != jsonRef.parse(line) { fatalError("JSON differs from the reference") }
+        if w3c.parse(line) != w3cRef.parse(line) { fatalError("W3C differs from the reference") }
+        if LinePrefix.containerEnd(line) != ReferencePrefix.containerEnd(line) { fatalError("container prefix differs") }
+    }
+    lines.feed(bytes, compare)
+    lines.flush(compare)
     return 0
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the parser fuzzer (libFuzzer + AddressSanitizer) from the core's sources and runs it.
+# Builds the parser fuzzer (libFuzzer + AddressSanitizer) from the core's sources and runs it: no
+# parser may crash, and the fast parsers must read every line as the reference byte-loop ones do.
 #   Fuzz/run.sh [SECONDS]   (default 60); seeds: the real logs and the format fixtures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,9 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # The core without the YAML config loader and its node reader (their only dependency, Yams, is not needed here).
 mapfile -t sources < <(find Sources/StatusdCore -name '*.swift' ! -path '*/Config/ConfigLoader*.swift' ! -path '*/Config/ConfigReader.swift')
-swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name StatusdFuzz "${sources[@]}" Fuzz/ParserFuzzer.swift -o "$out/fuzz-parsers"
+# The reference parsers the fast ones are checked against, as one module with the core.
+sed '/^@testable import/d' Tests/StatusdCoreTests/ReferenceParsers.swift > "$out/ReferenceParsers.swift"
+swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name StatusdFuzz "${sources[@]}" "$out/ReferenceParsers.swift" Fuzz/ParserFuzzer.swift -o "$out/fuzz-parsers"
 mkdir -p "$out/corpus"
 find ../shared/realdata Tests/Fixtures -type f -size -200k -exec cp {} "$out/corpus/" \;
 "$out/fuzz-parsers" -max_total_time="$seconds" -max_len=4096 "$out/corpus" 2>&1 | tail -5

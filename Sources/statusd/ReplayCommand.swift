@@ -25,6 +25,9 @@ struct Replay: ParsableCommand {
     @Option(help: "Also draw each rule's figure over time, its limit and its alerts, to this SVG file.")
     var chart: String?
 
+    @Option(help: "Threads for large plain files, split at line boundaries (default: the cores; 1: one thread).")
+    var threads: Int?
+
     @Argument(help: "Log files, rotated and .gz ones too, in time order.")
     var files: [String]
 
@@ -55,11 +58,20 @@ struct Replay: ParsableCommand {
             do { reader = try LogFileReader(path: path) } catch { throw ValidationError("\(error)") }
             let before = session.lines
             let meter = ProgressMeter(path: path, size: reader.size, enabled: progress)
+            if let detected = Self.replayInParts(reader, plan: plan, threads: threads, into: &session) {
+                reports.append(.init(path: path, format: format.rawValue, detectedFormat: detected?.rawValue,
+                                     lines: session.lines - before))
+                continue
+            }
+            let runs = SecondRuns()
             try reader.forEachChunk { chunk in
-                decoder.parse(chunk) { session.add($0) }
+                decoder.tally(chunk, into: runs)
+                session.add(runs)
                 meter.update(position: reader.position, lines: session.lines - before)
             }
-            decoder.flush { session.add($0) }
+            decoder.flush(into: runs)
+            runs.close()
+            session.add(runs)
             meter.done()
             reports.append(.init(path: path, format: format.rawValue, detectedFormat: decoder.detectedFormat?.rawValue,
                                  lines: session.lines - before))

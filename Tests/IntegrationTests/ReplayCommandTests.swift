@@ -12,6 +12,31 @@ struct ReplayCommandTests {
         return (try JSONSerialization.jsonObject(with: Data(out.stdout.utf8)) as? [String: Any]) ?? [:]
     }
 
+    @Test("--threads splits a large file and prints exactly what one thread prints; gen is deterministic")
+    func threads() throws {
+        let dir = try TempDir("replaythreads")
+        let log = dir.file("access.log")
+        let gen = ["gen", "--format", "combined", "--lines", "60000", "--seed", "7", "--rate", "50",
+                   "--incident", "300+120:502:25%", "--incident", "900+60:499:50%"]
+        #expect(try Proc.run(StatusdProcess.binary, gen + ["-o", log], timeout: 120).status == 0)
+        #expect(try Proc.run(StatusdProcess.binary, gen + ["-o", log + ".again"], timeout: 120).status == 0)
+        #expect(FileManager.default.contentsEqual(atPath: log, andPath: log + ".again"))
+        let size = (try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
+        #expect(size >= 8 << 20, "large enough to be split")
+        for format in ["combined", "auto"] {
+            var outputs: [String] = []
+            for threads in ["1", "2", "3"] {
+                let out = try Proc.run(StatusdProcess.binary, ["replay", "--json", "--threads", threads, "--format", format, log], timeout: 120)
+                #expect(out.status == 0, "stderr: \(out.stderr)")
+                outputs.append(out.stdout)
+            }
+            let doc = (try JSONSerialization.jsonObject(with: Data(outputs[0].utf8)) as? [String: Any]) ?? [:]
+            #expect(doc["lines"] as? Int == 60000)
+            #expect(((doc["timeline"] as? [Any]) ?? []).count >= 2, "the incidents fire")
+            for o in outputs.dropFirst() { #expect(o == outputs[0], "--format \(format)") }
+        }
+    }
+
     @Test("a gzip-compressed rotation reads like the plain file, format detected")
     func gzip() throws {
         let dir = try TempDir("replaygz")

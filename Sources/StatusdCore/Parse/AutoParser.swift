@@ -4,7 +4,8 @@
 /// their keys, ALB, HAProxy, then combined). The first one that reads an access line is kept;
 /// `detected` names it for `statusd status`.
 public struct AutoParser: LineParser {
-    private var chosen: (any LineParser)?
+    /// The parser of the detected format, once there is one.
+    private(set) var chosen: (any LineParser)?
     private var w3c = W3CParser()
     private var sawW3CHeader = false
     public private(set) var detected: LogFormat?

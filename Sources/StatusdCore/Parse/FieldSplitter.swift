@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Splits a line into fields by a separator, keeping `"quoted fields"` whole (their quotes
 /// stripped), into a reused array of ranges: no allocation per line once warm.
 struct FieldSplitter: Sendable {
@@ -5,12 +13,13 @@ struct FieldSplitter: Sendable {
 
     init() { ranges.reserveCapacity(48) }
 
-    /// `tab`: split on single tabs (W3C from CloudFront); otherwise on runs of spaces.
-    mutating func split(_ p: UnsafeRawBufferPointer, tab: Bool, from start: Int = 0) {
+    /// `tab`: split on single tabs (W3C from CloudFront); otherwise on runs of spaces. `limit`: stop
+    /// after that many fields (the first `limit` fields are the same as with a whole split).
+    mutating func split(_ p: UnsafeRawBufferPointer, tab: Bool, from start: Int = 0, limit: Int = .max) {
         ranges.removeAll(keepingCapacity: true)
         let n = p.count
         var i = start
-        while i < n {
+        while i < n, ranges.count < limit {
             if !tab { while i < n, p[i] == ASCII.space { i += 1 } }
             guard i < n else { break }
             if p[i] == ASCII.quote {
@@ -26,9 +35,9 @@ struct FieldSplitter: Sendable {
                 if tab, i < n { i += 1 }
                 continue
             }
-            var j = i
             let sep = tab ? ASCII.tab : ASCII.space
-            while j < n, p[j] != sep { j += 1 }
+            var j = n
+            if let base = p.baseAddress, let hit = memchr(base + i, Int32(sep), n - i) { j = UnsafeRawPointer(hit) - base }
             ranges.append(i..<j)
             i = tab ? j + 1 : j
         }

@@ -6,6 +6,8 @@
 public struct FileDecoder: Sendable {
     public private(set) var assembler: LineAssembler
     private var parser: any LineParser
+    /// What `auto` chose, once its chosen parser replaced it (so lines go to that parser directly).
+    private var autoDetected: LogFormat?
 
     public init(format: LogFormat, options: FormatOptions = FormatOptions(), maxLineBytes: Int = 64 * 1024) {
         assembler = LineAssembler(maxLineBytes: maxLineBytes)
@@ -39,12 +41,52 @@ public struct FileDecoder: Sendable {
         Self.flush(&assembler, &parser, body)
     }
 
+    /// Parses the complete lines in `chunk` into per-second runs (replay's fast path): the parser's
+    /// concrete type is opened once per chunk, so the per-line loop calls it directly.
+    public mutating func tally(_ chunk: UnsafeRawBufferPointer, into runs: SecondRuns) {
+        unwrapAuto()
+        switch parser {
+        case var p as CombinedParser:
+            parser = Self.placeholder
+            assembler.feed(chunk) { runs.add(p.parse($0)) }
+            parser = p
+        case var p as JSONParser:
+            parser = Self.placeholder
+            assembler.feed(chunk) { runs.add(p.parse($0)) }
+            parser = p
+        case var p as PrefixedParser:
+            parser = Self.placeholder
+            assembler.feed(chunk) { runs.add(p.parse($0)) }
+            parser = p
+        default:
+            Self.feed(chunk, &assembler, &parser) { runs.add($0) }
+        }
+    }
+
+    /// Parses a held last line into `runs`, at the end of a file.
+    public mutating func flush(into runs: SecondRuns) {
+        Self.flush(&assembler, &parser) { runs.add($0) }
+    }
+
+    /// Whether a JSON object ever went on over several lines (then a file cannot be split in parts).
+    public var sawMultiLineObject: Bool { (parser as? JSONParser)?.sawMultiLineObject ?? false }
+
+    /// Stands in for the parser while it is taken out to be mutated in place (no copy of its arrays).
+    private static let placeholder: any LineParser = CombinedParser()
+
     public mutating func reset() { assembler.reset() }
 
     public var pendingBytes: Int { assembler.pendingBytes }
 
     /// What `format: auto` chose for this file, once it has.
-    public var detectedFormat: LogFormat? { parser.detectedFormat }
+    public var detectedFormat: LogFormat? { autoDetected ?? parser.detectedFormat }
+
+    /// Once `auto` has chosen, its chosen parser takes its place: the same lines, one call less.
+    private mutating func unwrapAuto() {
+        guard autoDetected == nil, let auto = parser as? AutoParser, let detected = auto.detected, let chosen = auto.chosen else { return }
+        parser = chosen
+        autoDetected = detected
+    }
 
     // The assembler and the parser are two stored properties, passed in place: a parser that
     // holds arrays (JSON, W3C, a prefix) is mutated where it is, never copied out and back.

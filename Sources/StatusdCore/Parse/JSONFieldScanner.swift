@@ -1,108 +1,177 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finds the values of a few wanted keys in one JSON object, on bytes, without building it.
 ///
 /// Paths are dotted (`request.status`) for nested objects. Scalars come back as byte ranges:
 /// a string's contents without quotes, or a number's text. Everything else is skipped.
+///
+/// Speed: every key segment lives in one flat byte array, so matching a key touches no reference
+/// counts; strings are skipped eight bytes at a time to their closing quote (`WordScan`).
 struct JSONFieldScanner: Sendable {
-    /// Wanted paths, each a list of key segments.
-    let paths: [[[UInt8]]]
+    /// One key segment of a wanted path.
+    struct Segment: Sendable {
+        var path: Int
+        var depth: Int
+        var start: Int
+        var count: Int
+        var last: Bool
+    }
+
+    let pathCount: Int
+    private let segments: [Segment]
+    private let keyBytes: [UInt8]
 
     init(paths: [String]) {
-        self.paths = paths.map { $0.split(separator: ".").map { Array($0.utf8) } }
+        pathCount = paths.count
+        var segments: [Segment] = []
+        var keyBytes: [UInt8] = []
+        for (k, path) in paths.enumerated() {
+            let parts = path.split(separator: ".").map { Array($0.utf8) }
+            for (d, part) in parts.enumerated() {
+                segments.append(Segment(path: k, depth: d, start: keyBytes.count, count: part.count, last: d == parts.count - 1))
+                keyBytes += part
+            }
+        }
+        self.segments = segments
+        self.keyBytes = keyBytes
     }
 
     /// The value range of each wanted path (nil when absent); `false` when the text is not an object.
     func scan(_ p: UnsafeRawBufferPointer, from start: Int, into found: inout [Range<Int>?]) -> Bool {
-        for k in found.indices { found[k] = nil }
-        var i = start
-        skipSpace(p, &i)
-        guard i < p.count, p[i] == UInt8(ascii: "{") else { return false }
-        let all = (1 << paths.count) - 1
-        return object(p, &i, depth: 0, active: all, found: &found)
+        scanObject(p, from: start, into: &found) != nil
     }
 
-    private func object(_ p: UnsafeRawBufferPointer, _ i: inout Int, depth: Int, active: Int, found: inout [Range<Int>?]) -> Bool {
-        i += 1 // {
-        skipSpace(p, &i)
-        if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; return true }
-        while i < p.count {
-            skipSpace(p, &i)
-            guard i < p.count, p[i] == ASCII.quote, let key = string(p, &i) else { return false }
-            skipSpace(p, &i)
-            guard i < p.count, p[i] == ASCII.colon else { return false }
-            i += 1
-            skipSpace(p, &i)
-            // Which wanted paths continue with this key at this depth.
-            var here = 0, deeper = 0
-            if active != 0 {
-                for (k, path) in paths.enumerated() where active & (1 << k) != 0 && path.count > depth {
-                    if equal(p, key, path[depth]) {
-                        if path.count == depth + 1 { here |= 1 << k } else { deeper |= 1 << k }
-                    }
+    /// As `scan`; on success, where the object ends (just after its `}`) and whether it was
+    /// `simple`: no array and no bare value holding a quote, brace, bracket or backslash, so that a
+    /// brace-and-string tracker run over it ends where it started (outside strings, same depth).
+    func scanObject(_ p: UnsafeRawBufferPointer, from start: Int, into found: inout [Range<Int>?]) -> (end: Int, simple: Bool)? {
+        found.withUnsafeMutableBufferPointer { f in
+            for k in f.indices { f[k] = nil }
+            return keyBytes.withUnsafeBufferPointer { kb in
+                segments.withUnsafeBufferPointer { segs in
+                    var walk = Walk(p: p, keys: UnsafeRawBufferPointer(kb), segments: segs, found: f)
+                    var i = start
+                    walk.skipSpace(&i)
+                    guard i < p.count, p[i] == UInt8(ascii: "{") else { return nil }
+                    let all = pathCount >= 63 ? -1 : (1 << pathCount) - 1
+                    guard walk.object(&i, depth: 0, active: all) else { return nil }
+                    return (i, walk.simple)
                 }
             }
-            guard i < p.count else { return false }
-            let c = p[i]
-            if c == UInt8(ascii: "{") {
-                guard object(p, &i, depth: depth + 1, active: deeper, found: &found) else { return false }
-            } else if c == ASCII.quote {
-                guard let r = string(p, &i) else { return false }
-                if here != 0 { for k in paths.indices where here & (1 << k) != 0 && found[k] == nil { found[k] = r } }
-            } else if c == UInt8(ascii: "[") {
-                guard skipArray(p, &i) else { return false }
-            } else {
-                let s = i
-                while i < p.count, p[i] != UInt8(ascii: ","), p[i] != UInt8(ascii: "}"), p[i] != ASCII.space,
-                      p[i] != ASCII.tab, p[i] != UInt8(ascii: "\n"), p[i] != ASCII.cr { i += 1 }
-                if here != 0 { for k in paths.indices where here & (1 << k) != 0 && found[k] == nil { found[k] = s..<i } }
+        }
+    }
+
+    private struct Walk {
+        let p: UnsafeRawBufferPointer
+        let keys: UnsafeRawBufferPointer
+        let segments: UnsafeBufferPointer<Segment>
+        let found: UnsafeMutableBufferPointer<Range<Int>?>
+        /// No array and no bare value with a quote, brace, bracket or backslash so far.
+        var simple = true
+        /// Paths already found: later matches would be ignored, so they are not compared.
+        var foundMask = 0
+
+        mutating func object(_ i: inout Int, depth: Int, active: Int) -> Bool {
+            i += 1 // {
+            skipSpace(&i)
+            if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; return true }
+            while i < p.count {
+                skipSpace(&i)
+                guard i < p.count, p[i] == ASCII.quote, let key = string(&i) else { return false }
+                skipSpace(&i)
+                guard i < p.count, p[i] == ASCII.colon else { return false }
+                i += 1
+                skipSpace(&i)
+                // Which wanted paths continue with this key at this depth.
+                var here = 0, deeper = 0
+                let open = active & ~foundMask
+                if open != 0 {
+                    for s in segments where s.depth == depth && open & (1 << s.path) != 0 {
+                        if equal(key, s) {
+                            if s.last { here |= 1 << s.path } else { deeper |= 1 << s.path }
+                        }
+                    }
+                }
+                guard i < p.count else { return false }
+                let c = p[i]
+                if c == UInt8(ascii: "{") {
+                    guard object(&i, depth: depth + 1, active: deeper) else { return false }
+                } else if c == ASCII.quote {
+                    guard let r = string(&i) else { return false }
+                    if here != 0 { record(here, r) }
+                } else if c == UInt8(ascii: "[") {
+                    simple = false
+                    guard skipArray(&i) else { return false }
+                } else {
+                    let s = i
+                    while i < p.count, p[i] != UInt8(ascii: ","), p[i] != UInt8(ascii: "}"), p[i] != ASCII.space,
+                          p[i] != ASCII.tab, p[i] != UInt8(ascii: "\n"), p[i] != ASCII.cr {
+                        let b = p[i]
+                        if b == ASCII.quote || b == ASCII.backslash || b == UInt8(ascii: "{") || b == UInt8(ascii: "[") || b == UInt8(ascii: "]") {
+                            simple = false
+                        }
+                        i += 1
+                    }
+                    if here != 0 { record(here, s..<i) }
+                }
+                skipSpace(&i)
+                guard i < p.count else { return false }
+                if p[i] == UInt8(ascii: ",") { i += 1; continue }
+                if p[i] == UInt8(ascii: "}") { i += 1; return true }
+                return false
             }
-            skipSpace(p, &i)
-            guard i < p.count else { return false }
-            if p[i] == UInt8(ascii: ",") { i += 1; continue }
-            if p[i] == UInt8(ascii: "}") { i += 1; return true }
             return false
         }
-        return false
-    }
 
-    /// A string at `i` (on its quote): the range of its contents; `i` moves past it.
-    private func string(_ p: UnsafeRawBufferPointer, _ i: inout Int) -> Range<Int>? {
-        let s = i + 1
-        var j = s
-        while j < p.count {
-            let b = p[j]
-            if b == ASCII.backslash { j += 2; continue }
-            if b == ASCII.quote { i = j + 1; return s..<j }
-            j += 1
-        }
-        return nil
-    }
-
-    private func skipArray(_ p: UnsafeRawBufferPointer, _ i: inout Int) -> Bool {
-        var depth = 0
-        while i < p.count {
-            let b = p[i]
-            if b == ASCII.quote { guard string(p, &i) != nil else { return false }; continue }
-            if b == UInt8(ascii: "[") || b == UInt8(ascii: "{") { depth += 1 }
-            if b == UInt8(ascii: "]") || b == UInt8(ascii: "}") {
-                depth -= 1
-                if depth == 0 { i += 1; return true }
+        @inline(__always)
+        private mutating func record(_ mask: Int, _ r: Range<Int>) {
+            for k in found.indices where mask & (1 << k) != 0 && found[k] == nil {
+                found[k] = r
+                foundMask |= 1 << k
             }
-            i += 1
         }
-        return false
-    }
 
-    private func skipSpace(_ p: UnsafeRawBufferPointer, _ i: inout Int) {
-        while i < p.count, p[i] == ASCII.space || p[i] == ASCII.tab || p[i] == UInt8(ascii: "\n") || p[i] == ASCII.cr { i += 1 }
-    }
-
-    private func equal(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, _ key: [UInt8]) -> Bool {
-        guard r.count == key.count else { return false }
-        var k = 0
-        for idx in r {
-            if p[idx] != key[k] { return false }
-            k += 1
+        /// A string at `i` (on its quote): the range of its contents; `i` moves past it. The closing
+        /// quote is the first one not escaped by an odd run of backslashes.
+        @inline(__always)
+        func string(_ i: inout Int) -> Range<Int>? {
+            let s = i + 1
+            guard let q = WordScan.closingQuote(in: p, from: s) else { return nil }
+            i = q + 1
+            return s..<q
         }
-        return true
+
+        func skipArray(_ i: inout Int) -> Bool {
+            var depth = 0
+            while i < p.count {
+                let b = p[i]
+                if b == ASCII.quote { guard string(&i) != nil else { return false }; continue }
+                if b == UInt8(ascii: "[") || b == UInt8(ascii: "{") { depth += 1 }
+                if b == UInt8(ascii: "]") || b == UInt8(ascii: "}") {
+                    depth -= 1
+                    if depth == 0 { i += 1; return true }
+                }
+                i += 1
+            }
+            return false
+        }
+
+        @inline(__always)
+        func skipSpace(_ i: inout Int) {
+            while i < p.count, p[i] == ASCII.space || p[i] == ASCII.tab || p[i] == UInt8(ascii: "\n") || p[i] == ASCII.cr { i += 1 }
+        }
+
+        @inline(__always)
+        private func equal(_ r: Range<Int>, _ s: Segment) -> Bool {
+            guard r.count == s.count else { return false }
+            guard s.count > 0 else { return true }
+            return memcmp(p.baseAddress! + r.lowerBound, keys.baseAddress! + s.start, s.count) == 0
+        }
     }
 }

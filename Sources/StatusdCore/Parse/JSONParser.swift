@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// JSON lines: nginx `escape=json`, Caddy, Traefik, Cloudflare Logpush, Akamai DataStream 2, or
 /// any JSON log with configurable status and time keys (dotted paths for nested objects).
 ///
@@ -12,6 +20,10 @@ public struct JSONParser: LineParser {
     private var depth = 0
     private var inString = false
     private var escaped = false
+    private var stamp = StampCache()
+    private var stampKey = -1
+    /// Whether an object ever went on over several lines (a split file cannot be parsed in parts then).
+    public private(set) var sawMultiLineObject = false
     public static let maxObjectBytes = 1 << 20
 
     public init(statusKeys: [String], timeKeys: [String]) {
@@ -33,13 +45,21 @@ public struct JSONParser: LineParser {
             pending.removeAll(keepingCapacity: true)
             return whole.withUnsafeBytes { object($0, from: 0) }
         }
-        guard let brace = line.firstIndex(of: UInt8(ascii: "{")) else {
+        guard let brace = Self.firstBrace(line) else {
             return line.allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab }) ? .ignored : .unparsed
         }
         depth = 0; inString = false; escaped = false
+        // One pass for most lines: a simple object (see `scanObject`) leaves the brace tracker
+        // where it started, so only what follows the object needs tracking.
+        if let scanned = scanner.scanObject(line, from: brace, into: &found), scanned.simple {
+            track(line, from: scanned.end)
+            if depth <= 0 { return entry(line) }
+            depth = 0; inString = false; escaped = false
+        }
         track(line, from: brace)
         if depth > 0 {
             // An object that goes on over the next lines.
+            sawMultiLineObject = true
             pending.append(contentsOf: line[brace...])
             return .ignored
         }
@@ -48,6 +68,11 @@ public struct JSONParser: LineParser {
 
     private mutating func object(_ p: UnsafeRawBufferPointer, from start: Int) -> ParseResult {
         guard scanner.scan(p, from: start, into: &found) else { return .unparsed }
+        return entry(p)
+    }
+
+    /// The status and time of the object just scanned into `found`.
+    private mutating func entry(_ p: UnsafeRawBufferPointer) -> ParseResult {
         var status: StatusCode?
         for k in 0..<statusCount {
             if let r = found[k], let s = Digits.status(UnsafeRawBufferPointer(rebasing: p[r])) { status = s; break }
@@ -55,25 +80,44 @@ public struct JSONParser: LineParser {
         guard let status else { return .unparsed }
         var time: Int64?
         for k in statusCount..<found.count {
-            if let r = found[k], let t = TimeText.parse(UnsafeRawBufferPointer(rebasing: p[r])) { time = t; break }
+            guard let r = found[k] else { continue }
+            let text = UnsafeRawBufferPointer(rebasing: p[r])
+            // The same time text as the line before (same key) is not parsed again.
+            if stampKey != k { stamp = StampCache(); stampKey = k }
+            if let t = stamp.value(of: text, { TimeText.parse($0) }) { time = t; break }
         }
         return .entry(status: status, time: time)
     }
 
-    /// Brace depth outside strings.
+    /// Brace depth outside strings. Inside a string, the next quote or backslash is found eight
+    /// bytes at a time (`WordScan`); a backslash escapes the byte after it.
     private mutating func track(_ p: UnsafeRawBufferPointer, from start: Int) {
-        for i in start..<p.count {
-            let b = p[i]
+        let n = p.count
+        var i = start
+        while i < n {
             if inString {
-                if escaped { escaped = false } else if b == ASCII.backslash { escaped = true } else if b == ASCII.quote { inString = false }
-            } else if b == ASCII.quote {
+                if escaped { escaped = false; i += 1; continue }
+                let k = WordScan.first(ASCII.quote, ASCII.backslash, in: p, from: i)
+                if k >= n { return }
+                if p[k] == ASCII.backslash { escaped = true } else { inString = false }
+                i = k + 1
+                continue
+            }
+            let b = p[i]
+            if b == ASCII.quote {
                 inString = true
             } else if b == UInt8(ascii: "{") {
                 depth += 1
             } else if b == UInt8(ascii: "}") {
                 depth -= 1
             }
+            i += 1
         }
+    }
+
+    private static func firstBrace(_ line: UnsafeRawBufferPointer) -> Int? {
+        guard let base = line.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: "{")), line.count) else { return nil }
+        return UnsafeRawPointer(hit) - base
     }
 }
 

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A prefix some transports put before each log line: syslog (`Nov 20 10:00:00 host tag: `) or a
 /// container runtime (`caddy  | `).
 ///
@@ -34,8 +42,13 @@ public enum LinePrefix: String, Sendable, CaseIterable, Codable {
 
     /// `name  | `
     static func containerEnd(_ p: UnsafeRawBufferPointer) -> Int? {
-        var i = 0
-        while i < p.count, i < 128, p[i] != ASCII.space, p[i] != UInt8(ascii: "|") { i += 1 }
+        // The first space or '|' within the first 128 bytes (found with memchr), else the 128th byte.
+        let window = min(p.count, 128)
+        var i = window
+        if let base = p.baseAddress, window > 0 {
+            if let hit = memchr(base, Int32(ASCII.space), window) { i = UnsafeRawPointer(hit) - base }
+            if let hit = memchr(base, Int32(UInt8(ascii: "|")), i) { i = UnsafeRawPointer(hit) - base }
+        }
         guard i > 0 else { return nil }
         while i < p.count, p[i] == ASCII.space { i += 1 }
         guard i + 1 < p.count, p[i] == UInt8(ascii: "|"), p[i + 1] == ASCII.space else { return nil }

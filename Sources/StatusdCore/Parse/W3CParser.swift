@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// W3C extended log format: IIS (space separated) and CloudFront (tab separated).
 ///
 /// The field order is whatever the last `#Fields:` line said, so a header that changes in the
@@ -9,6 +17,9 @@ public struct W3CParser: LineParser {
     private var timeIndex: Int?
     private var headerDate: [UInt8] = []
     private var splitter = FieldSplitter()
+    /// Fields a line needs split: up to the last of status, date and time.
+    private var needed = Int.max
+    private var stamp = StampCache()
 
     /// CloudFront's standard order up to `sc-status` (the 24- and 33-field headers agree on it).
     public static let cloudFrontFields = ["date", "time", "x-edge-location", "sc-bytes", "c-ip", "cs-method", "cs(Host)", "cs-uri-stem", "sc-status"]
@@ -21,6 +32,7 @@ public struct W3CParser: LineParser {
         statusIndex = names.firstIndex(of: "sc-status")
         dateIndex = names.firstIndex(of: "date") ?? names.firstIndex(of: "date-local")
         timeIndex = names.firstIndex(of: "time") ?? names.firstIndex(of: "time-local")
+        needed = [statusIndex, dateIndex, timeIndex].compactMap { $0 }.max().map { $0 + 1 } ?? .max
     }
 
     public mutating func parse(_ line: UnsafeRawBufferPointer) -> ParseResult {
@@ -31,26 +43,39 @@ public struct W3CParser: LineParser {
         }
         if line.allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab }) { return .ignored }
         guard let si = statusIndex else { return .unparsed }
-        splitter.split(line, tab: line.contains(ASCII.tab))
+        splitter.split(line, tab: Self.hasTab(line), limit: needed)
         guard let field = splitter.field(line, si) else { return .unparsed }
         // An empty quoted status (Incapsula: the connection closed before a response) is `000`.
         guard let status = field.isEmpty ? StatusCode.noResponse : Digits.status(field) else { return .unparsed }
         return .entry(status: status, time: time(line))
     }
 
+    private static func hasTab(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard let base = line.baseAddress else { return false }
+        return memchr(base, Int32(ASCII.tab), line.count) != nil
+    }
+
     /// `date` (or the `#Date:` header's) and `time` joined on the stack: no allocation per line.
-    private func time(_ line: UnsafeRawBufferPointer) -> Int64? {
+    /// The same joined text as the line before is not parsed again.
+    private mutating func time(_ line: UnsafeRawBufferPointer) -> Int64? {
         guard let ti = timeIndex, let t = splitter.field(line, ti), t.count >= 8, t.count <= 20 else { return nil }
         let field = dateIndex.flatMap { splitter.field(line, $0) }
-        return headerDate.withUnsafeBytes { header in
-            let d = field ?? header
-            guard d.count == 10 else { return nil }
-            return withUnsafeTemporaryAllocation(byteCount: 32, alignment: 1) { buf in
+        var joined: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        let length = withUnsafeMutableBytes(of: &joined) { buf -> Int in
+            let copied = headerDate.withUnsafeBytes { header -> Bool in
+                let d = field ?? header
+                guard d.count == 10 else { return false }
                 buf.copyMemory(from: d)
-                buf[10] = ASCII.space
-                UnsafeMutableRawBufferPointer(rebasing: buf[11...]).copyMemory(from: t)
-                return TimeText.rfc3339(UnsafeRawBufferPointer(rebasing: buf[0..<(11 + t.count)]))
+                return true
             }
+            guard copied else { return 0 }
+            buf[10] = ASCII.space
+            UnsafeMutableRawBufferPointer(rebasing: buf[11...]).copyMemory(from: t)
+            return 11 + t.count
+        }
+        guard length > 0 else { return nil }
+        return withUnsafeBytes(of: joined) { buf in
+            stamp.value(of: UnsafeRawBufferPointer(rebasing: buf[0..<length])) { TimeText.rfc3339($0) }
         }
     }
 

@@ -45,6 +45,32 @@ public struct ReplaySession: Sendable {
         collect()
     }
 
+    /// Feeds closed runs of lines in order, then forgets them: the same as feeding their lines one by
+    /// one with `add`, with the monitor's work done once per run instead of once per line.
+    public mutating func add(_ runs: SecondRuns) {
+        runs.entries.withUnsafeBufferPointer { entries in
+            for run in runs.runs {
+                lines &+= run.lines
+                if run.count > 0 {
+                    let time: Int64?
+                    if run.second == SecondRuns.atWatermark {
+                        time = nil
+                        linesWithoutTime &+= run.lines &- run.ignored &- run.unparsed
+                    } else {
+                        time = run.second
+                        if watermark == nil || run.second > watermark! { watermark = run.second }
+                        if firstTime == nil { firstTime = run.second }
+                    }
+                    monitor.accept(codes: UnsafeBufferPointer(rebasing: entries[run.first..<(run.first + run.count)]),
+                                   time: time, input: 0, arrival: watermark ?? 0)
+                }
+                if run.ignored | run.unparsed != 0 { monitor.acceptUncounted(ignored: run.ignored, unparsed: run.unparsed, input: 0) }
+                collect()
+            }
+        }
+        runs.removeAll()
+    }
+
     /// Evaluates through the last second seen. Call once at the end.
     public mutating func finish() {
         monitor.finish()

@@ -40,6 +40,12 @@ public final class Pipeline: @unchecked Sendable {
     let checkpoints: CheckpointStore
     var savedGeneration: UInt64 = .max
     var checkpointFailing = false
+    /// After handling file events, how long to let more lines arrive before the next pass: a busy
+    /// log is read in 40 large reads a second at most instead of one wake-up per line nginx writes.
+    /// Well inside the alert latency budget (p99 200 ms from write to receiver).
+    static let coalesceMs: Int32 = 25
+    /// A pass that counted this many lines or more found a busy log: the next one waits to gather.
+    static let busyLines: UInt64 = 32
 
     init(config: StatusdConfig, configPath: String, sinks: [any AlertSink], board: SinkBoard, doorbell: Doorbell,
          echoToStderr: Bool, logger: Logger, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
@@ -80,13 +86,19 @@ public final class Pipeline: @unchecked Sendable {
         while true {
             let now = clock()
             let waitMs = Int32(max(0, min(1000, (nextTick - now) * 1000)))
-            wait(timeoutMs: tailer.pollingDirectories.isEmpty ? waitMs : min(waitMs, 250))
+            let filesChanged = wait(timeoutMs: tailer.pollingDirectories.isEmpty ? waitMs : min(waitMs, 250))
             if lock.withLock({ stopRequested }) { break }
-            lock.withLock {
+            let busy = lock.withLock {
                 let now = clock()
+                let before = linesCounted()
                 tailer.handleEvents(into: &monitor, now: now)
                 collect(now: now)
+                return linesCounted() - before >= Self.busyLines
             }
+            // Events are handled at once (a new file is opened before it can be rotated away, the
+            // first lines of an outage are counted without delay). When that pass found a busy
+            // log, the lines written meanwhile gather for a moment and are read in one go next.
+            if filesChanged && busy { gather() }
             let t = clock()
             if t >= nextTick {
                 tick(now: t)
@@ -112,11 +124,27 @@ public final class Pipeline: @unchecked Sendable {
         wake.signal()
     }
 
-    private func wait(timeoutMs: Int32) {
-        var fds = [pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0)]
-        if let fd = tailer.inotifyFD { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
-        _ = poll(&fds, nfds_t(fds.count), timeoutMs)
-        if fds[0].revents != 0 { wake.drain() }
+    /// Waits for a file event, a wake-up or the timeout; `true` when files changed.
+    private func wait(timeoutMs: Int32) -> Bool {
+        var fds = (pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: tailer.inotifyFD ?? -1, events: Int16(POLLIN), revents: 0))
+        let n: Int32 = withUnsafeMutablePointer(to: &fds) {
+            $0.withMemoryRebound(to: pollfd.self, capacity: 2) { poll($0, tailer.inotifyFD == nil ? 1 : 2, timeoutMs) }
+        }
+        if fds.0.revents != 0 { wake.drain() }
+        return n > 0 && fds.1.revents != 0 && fds.0.revents == 0
+    }
+
+    /// Lines counted so far, all inputs.
+    private func linesCounted() -> UInt64 {
+        monitor.inputs.reduce(0) { $0 &+ $1.tally.totals.lines }
+    }
+
+    /// Lets more lines arrive after a file event (a stop still ends the wait at once).
+    private func gather() {
+        var fd = pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0)
+        _ = poll(&fd, 1, Self.coalesceMs)
+        if fd.revents != 0 { wake.drain() }
     }
 
     /// Once a second: the slow checks, reading what is left, moving the clock, the outbox's age.

@@ -1,0 +1,22 @@
+import Foundation
+import StatusdCore
+import StatusdDaemon
+
+extension Replay {
+    /// Files smaller than this are read on one thread: splitting them gains nothing.
+    static let splitMinimumBytes = 8 << 20
+
+    /// Replays a large plain file in parts on `threads` threads (default: the cores), merging the
+    /// parts' per-second runs in order into `session`. Returns the format `auto` detected (the
+    /// file's own format otherwise), or nil when the file was not split (small, compressed, one
+    /// thread, or a format whose lines depend on earlier ones) and must be read in one go.
+    static func replayInParts(_ reader: LogFileReader, plan: FilePlan, threads: Int?, into session: inout ReplaySession) -> LogFormat?? {
+        let n = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        guard n > 1, let bytes = reader.mapped, bytes.count >= splitMinimumBytes else { return nil }
+        var merged = session
+        let detected = SplitTally.tally(bytes, format: plan.format, options: plan.options, maxLineBytes: plan.maxLineBytes,
+                                        threads: n, release: { LogFileReader.dropBehind($0) }) { merged.add($0) }
+        session = merged
+        return detected
+    }
+}

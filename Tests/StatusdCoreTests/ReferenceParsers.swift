@@ -1,0 +1,368 @@
+// The parsers as they were before the speed work (byte loops, no caches), kept to check the fast ones
+// against: every line must give the same result (ReferenceParserTests, and Fuzz/run.sh).
+@testable import StatusdCore
+
+/// nginx/Apache combined and common log format, and the variants hosts really write.
+///
+/// `$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent ...`
+///
+/// The parser anchors on the request: the first `"` opens it; it ends at the next `"` not escaped
+/// by a backslash (Apache writes `\"`, nginx `\x22`). The status is the token after it. The time is
+/// the `[...]` before the request, when there is one. So a `host:port` vhost prefix, a syslog or
+/// container prefix, extra fields after the user agent, a missing ident field and a `"-"` request
+/// all parse without configuration.
+struct ReferenceCombinedParser: LineParser {
+    init() {}
+
+    func parse(_ line: UnsafeRawBufferPointer) -> ParseResult {
+        let n = line.count
+        guard n > 0 else { return .ignored }
+        // The request's opening quote, and the last '[' before it.
+        var i = 0
+        var bracket = -1
+        while i < n {
+            let b = line[i]
+            if b == ASCII.quote { break }
+            if b == ASCII.openBracket { bracket = i }
+            i += 1
+        }
+        if i == n {
+            return isBlank(line) ? .ignored : .unparsed
+        }
+        // The request, to its closing quote.
+        i += 1
+        while i < n {
+            let b = line[i]
+            if b == ASCII.backslash { i += 2; continue }
+            if b == ASCII.quote { break }
+            i += 1
+        }
+        guard i < n else { return .unparsed }
+        i += 1
+        guard i < n, line[i] == ASCII.space else { return .unparsed }
+        while i < n, line[i] == ASCII.space { i += 1 }
+        // The status: exactly three digits, then a space or the end of the line.
+        guard i + 3 <= n, ASCII.isDigit(line[i]), ASCII.isDigit(line[i + 1]), ASCII.isDigit(line[i + 2]) else {
+            return .unparsed
+        }
+        if i + 3 < n, line[i + 3] != ASCII.space, line[i + 3] != ASCII.tab, line[i + 3] != ASCII.cr { return .unparsed }
+        let value = ASCII.digit(line[i]) * 100 + ASCII.digit(line[i + 1]) * 10 + ASCII.digit(line[i + 2])
+        let status = StatusCode(unchecked: UInt16(value))
+        var time: Int64?
+        if bracket >= 0 {
+            time = CommonLogTime.parse(line, from: bracket + 1)
+        }
+        return .entry(status: status, time: time)
+    }
+
+    private func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
+        for b in line where b != ASCII.space && b != ASCII.tab && b != ASCII.cr { return false }
+        return true
+    }
+}
+/// Finds the values of a few wanted keys in one JSON object, on bytes, without building it.
+///
+/// Paths are dotted (`request.status`) for nested objects. Scalars come back as byte ranges:
+/// a string's contents without quotes, or a number's text. Everything else is skipped.
+struct ReferenceJSONFieldScanner: Sendable {
+    /// Wanted paths, each a list of key segments.
+    let paths: [[[UInt8]]]
+
+    init(paths: [String]) {
+        self.paths = paths.map { $0.split(separator: ".").map { Array($0.utf8) } }
+    }
+
+    /// The value range of each wanted path (nil when absent); `false` when the text is not an object.
+    func scan(_ p: UnsafeRawBufferPointer, from start: Int, into found: inout [Range<Int>?]) -> Bool {
+        for k in found.indices { found[k] = nil }
+        var i = start
+        skipSpace(p, &i)
+        guard i < p.count, p[i] == UInt8(ascii: "{") else { return false }
+        let all = (1 << paths.count) - 1
+        return object(p, &i, depth: 0, active: all, found: &found)
+    }
+
+    private func object(_ p: UnsafeRawBufferPointer, _ i: inout Int, depth: Int, active: Int, found: inout [Range<Int>?]) -> Bool {
+        i += 1 // {
+        skipSpace(p, &i)
+        if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; return true }
+        while i < p.count {
+            skipSpace(p, &i)
+            guard i < p.count, p[i] == ASCII.quote, let key = string(p, &i) else { return false }
+            skipSpace(p, &i)
+            guard i < p.count, p[i] == ASCII.colon else { return false }
+            i += 1
+            skipSpace(p, &i)
+            // Which wanted paths continue with this key at this depth.
+            var here = 0, deeper = 0
+            if active != 0 {
+                for (k, path) in paths.enumerated() where active & (1 << k) != 0 && path.count > depth {
+                    if equal(p, key, path[depth]) {
+                        if path.count == depth + 1 { here |= 1 << k } else { deeper |= 1 << k }
+                    }
+                }
+            }
+            guard i < p.count else { return false }
+            let c = p[i]
+            if c == UInt8(ascii: "{") {
+                guard object(p, &i, depth: depth + 1, active: deeper, found: &found) else { return false }
+            } else if c == ASCII.quote {
+                guard let r = string(p, &i) else { return false }
+                if here != 0 { for k in paths.indices where here & (1 << k) != 0 && found[k] == nil { found[k] = r } }
+            } else if c == UInt8(ascii: "[") {
+                guard skipArray(p, &i) else { return false }
+            } else {
+                let s = i
+                while i < p.count, p[i] != UInt8(ascii: ","), p[i] != UInt8(ascii: "}"), p[i] != ASCII.space,
+                      p[i] != ASCII.tab, p[i] != UInt8(ascii: "\n"), p[i] != ASCII.cr { i += 1 }
+                if here != 0 { for k in paths.indices where here & (1 << k) != 0 && found[k] == nil { found[k] = s..<i } }
+            }
+            skipSpace(p, &i)
+            guard i < p.count else { return false }
+            if p[i] == UInt8(ascii: ",") { i += 1; continue }
+            if p[i] == UInt8(ascii: "}") { i += 1; return true }
+            return false
+        }
+        return false
+    }
+
+    /// A string at `i` (on its quote): the range of its contents; `i` moves past it.
+    private func string(_ p: UnsafeRawBufferPointer, _ i: inout Int) -> Range<Int>? {
+        let s = i + 1
+        var j = s
+        while j < p.count {
+            let b = p[j]
+            if b == ASCII.backslash { j += 2; continue }
+            if b == ASCII.quote { i = j + 1; return s..<j }
+            j += 1
+        }
+        return nil
+    }
+
+    private func skipArray(_ p: UnsafeRawBufferPointer, _ i: inout Int) -> Bool {
+        var depth = 0
+        while i < p.count {
+            let b = p[i]
+            if b == ASCII.quote { guard string(p, &i) != nil else { return false }; continue }
+            if b == UInt8(ascii: "[") || b == UInt8(ascii: "{") { depth += 1 }
+            if b == UInt8(ascii: "]") || b == UInt8(ascii: "}") {
+                depth -= 1
+                if depth == 0 { i += 1; return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    private func skipSpace(_ p: UnsafeRawBufferPointer, _ i: inout Int) {
+        while i < p.count, p[i] == ASCII.space || p[i] == ASCII.tab || p[i] == UInt8(ascii: "\n") || p[i] == ASCII.cr { i += 1 }
+    }
+
+    private func equal(_ p: UnsafeRawBufferPointer, _ r: Range<Int>, _ key: [UInt8]) -> Bool {
+        guard r.count == key.count else { return false }
+        var k = 0
+        for idx in r {
+            if p[idx] != key[k] { return false }
+            k += 1
+        }
+        return true
+    }
+}
+/// JSON lines: nginx `escape=json`, Caddy, Traefik, Cloudflare Logpush, Akamai DataStream 2, or
+/// any JSON log with configurable status and time keys (dotted paths for nested objects).
+///
+/// Each key is a list of candidates, the first present wins. A prefix before the object
+/// (syslog, `caddy  | ` from compose) is skipped. An object spread over several lines (a
+/// pretty-printed export) is gathered until it closes.
+struct ReferenceJSONParser: LineParser {
+    private let scanner: ReferenceJSONFieldScanner
+    private let statusCount: Int
+    private var found: [Range<Int>?]
+    private var pending: [UInt8] = []
+    private var depth = 0
+    private var inString = false
+    private var escaped = false
+    static let maxObjectBytes = 1 << 20
+
+    init(statusKeys: [String], timeKeys: [String]) {
+        scanner = ReferenceJSONFieldScanner(paths: statusKeys + timeKeys)
+        statusCount = statusKeys.count
+        found = Array(repeating: nil, count: statusKeys.count + timeKeys.count)
+    }
+
+    mutating func parse(_ line: UnsafeRawBufferPointer) -> ParseResult {
+        if !pending.isEmpty {
+            pending.append(UInt8(ascii: "\n"))
+            pending.append(contentsOf: line)
+            track(line, from: 0)
+            if depth > 0 {
+                if pending.count > Self.maxObjectBytes { pending.removeAll(); depth = 0; return .unparsed }
+                return .ignored
+            }
+            let whole = pending
+            pending.removeAll(keepingCapacity: true)
+            return whole.withUnsafeBytes { object($0, from: 0) }
+        }
+        guard let brace = line.firstIndex(of: UInt8(ascii: "{")) else {
+            return line.allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab }) ? .ignored : .unparsed
+        }
+        depth = 0; inString = false; escaped = false
+        track(line, from: brace)
+        if depth > 0 {
+            // An object that goes on over the next lines.
+            pending.append(contentsOf: line[brace...])
+            return .ignored
+        }
+        return object(line, from: brace)
+    }
+
+    private mutating func object(_ p: UnsafeRawBufferPointer, from start: Int) -> ParseResult {
+        guard scanner.scan(p, from: start, into: &found) else { return .unparsed }
+        var status: StatusCode?
+        for k in 0..<statusCount {
+            if let r = found[k], let s = Digits.status(UnsafeRawBufferPointer(rebasing: p[r])) { status = s; break }
+        }
+        guard let status else { return .unparsed }
+        var time: Int64?
+        for k in statusCount..<found.count {
+            if let r = found[k], let t = TimeText.parse(UnsafeRawBufferPointer(rebasing: p[r])) { time = t; break }
+        }
+        return .entry(status: status, time: time)
+    }
+
+    /// Brace depth outside strings.
+    private mutating func track(_ p: UnsafeRawBufferPointer, from start: Int) {
+        for i in start..<p.count {
+            let b = p[i]
+            if inString {
+                if escaped { escaped = false } else if b == ASCII.backslash { escaped = true } else if b == ASCII.quote { inString = false }
+            } else if b == ASCII.quote {
+                inString = true
+            } else if b == UInt8(ascii: "{") {
+                depth += 1
+            } else if b == UInt8(ascii: "}") {
+                depth -= 1
+            }
+        }
+    }
+}
+/// W3C extended log format: IIS (space separated) and CloudFront (tab separated).
+///
+/// The field order is whatever the last `#Fields:` line said, so a header that changes in the
+/// middle of a file is followed. A `#Date:` header gives the date when the fields carry a time only.
+/// Without any header, CloudFront's documented order is assumed.
+struct ReferenceW3CParser: LineParser {
+    private var statusIndex: Int?
+    private var dateIndex: Int?
+    private var timeIndex: Int?
+    private var headerDate: [UInt8] = []
+    private var splitter = ReferenceFieldSplitter()
+
+    /// CloudFront's standard order up to `sc-status` (the 24- and 33-field headers agree on it).
+    static let cloudFrontFields = ["date", "time", "x-edge-location", "sc-bytes", "c-ip", "cs-method", "cs(Host)", "cs-uri-stem", "sc-status"]
+
+    init(defaultFields: [String]? = nil) {
+        if let f = defaultFields { setFields(f) }
+    }
+
+    private mutating func setFields(_ names: [String]) {
+        statusIndex = names.firstIndex(of: "sc-status")
+        dateIndex = names.firstIndex(of: "date") ?? names.firstIndex(of: "date-local")
+        timeIndex = names.firstIndex(of: "time") ?? names.firstIndex(of: "time-local")
+    }
+
+    mutating func parse(_ line: UnsafeRawBufferPointer) -> ParseResult {
+        guard let first = line.first else { return .ignored }
+        if first == UInt8(ascii: "#") {
+            header(line)
+            return .ignored
+        }
+        if line.allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab }) { return .ignored }
+        guard let si = statusIndex else { return .unparsed }
+        splitter.split(line, tab: line.contains(ASCII.tab))
+        guard let field = splitter.field(line, si) else { return .unparsed }
+        // An empty quoted status (Incapsula: the connection closed before a response) is `000`.
+        guard let status = field.isEmpty ? StatusCode.noResponse : Digits.status(field) else { return .unparsed }
+        return .entry(status: status, time: time(line))
+    }
+
+    /// `date` (or the `#Date:` header's) and `time` joined on the stack: no allocation per line.
+    private func time(_ line: UnsafeRawBufferPointer) -> Int64? {
+        guard let ti = timeIndex, let t = splitter.field(line, ti), t.count >= 8, t.count <= 20 else { return nil }
+        let field = dateIndex.flatMap { splitter.field(line, $0) }
+        return headerDate.withUnsafeBytes { header in
+            let d = field ?? header
+            guard d.count == 10 else { return nil }
+            return withUnsafeTemporaryAllocation(byteCount: 32, alignment: 1) { buf in
+                buf.copyMemory(from: d)
+                buf[10] = ASCII.space
+                UnsafeMutableRawBufferPointer(rebasing: buf[11...]).copyMemory(from: t)
+                return TimeText.rfc3339(UnsafeRawBufferPointer(rebasing: buf[0..<(11 + t.count)]))
+            }
+        }
+    }
+
+    private mutating func header(_ line: UnsafeRawBufferPointer) {
+        let text = String(decoding: line, as: UTF8.self)
+        if text.hasPrefix("#Fields:") {
+            let names = text.dropFirst(8).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            setFields(names)
+        } else if text.hasPrefix("#Date:") {
+            let rest = text.dropFirst(6).drop(while: { $0 == " " || $0 == "\t" })
+            let date = Array(rest.prefix(10).utf8)
+            if date.count == 10, date[4] == ASCII.dash { headerDate = date }
+        }
+    }
+}
+/// Splits a line into fields by a separator, keeping `"quoted fields"` whole (their quotes
+/// stripped), into a reused array of ranges: no allocation per line once warm.
+struct ReferenceFieldSplitter: Sendable {
+    var ranges: [Range<Int>] = []
+
+    init() { ranges.reserveCapacity(48) }
+
+    /// `tab`: split on single tabs (W3C from CloudFront); otherwise on runs of spaces.
+    mutating func split(_ p: UnsafeRawBufferPointer, tab: Bool, from start: Int = 0) {
+        ranges.removeAll(keepingCapacity: true)
+        let n = p.count
+        var i = start
+        while i < n {
+            if !tab { while i < n, p[i] == ASCII.space { i += 1 } }
+            guard i < n else { break }
+            if p[i] == ASCII.quote {
+                var j = i + 1
+                while j < n, p[j] != ASCII.quote {
+                    if p[j] == ASCII.backslash { j += 1 }
+                    j += 1
+                }
+                ranges.append((i + 1)..<min(j, n))
+                i = min(j + 1, n)
+                // Up to the separator.
+                while i < n, p[i] != (tab ? ASCII.tab : ASCII.space) { i += 1 }
+                if tab, i < n { i += 1 }
+                continue
+            }
+            var j = i
+            let sep = tab ? ASCII.tab : ASCII.space
+            while j < n, p[j] != sep { j += 1 }
+            ranges.append(i..<j)
+            i = tab ? j + 1 : j
+        }
+    }
+
+    func field(_ p: UnsafeRawBufferPointer, _ k: Int) -> UnsafeRawBufferPointer? {
+        guard k >= 0, k < ranges.count else { return nil }
+        return UnsafeRawBufferPointer(rebasing: p[ranges[k]])
+    }
+}
+
+enum ReferencePrefix {
+    static func containerEnd(_ p: UnsafeRawBufferPointer) -> Int? {
+        var i = 0
+        while i < p.count, i < 128, p[i] != ASCII.space, p[i] != UInt8(ascii: "|") { i += 1 }
+        guard i > 0 else { return nil }
+        while i < p.count, p[i] == ASCII.space { i += 1 }
+        guard i + 1 < p.count, p[i] == UInt8(ascii: "|"), p[i + 1] == ASCII.space else { return nil }
+        return i + 2
+    }
+}
