@@ -62,7 +62,7 @@ Version: $version
 Architecture: $arch
 Maintainer: statusd maintainers <statusd-maintainers@users.noreply.github.com>
 Installed-Size: $size
-Depends: libc6, libsystemd0, zlib1g, init-system-helpers (>= 1.54~)
+Depends: libc6, libsystemd0, zlib1g, ca-certificates, init-system-helpers (>= 1.54~)
 Section: admin
 Priority: optional
 Homepage: https://github.com/statusd/statusd

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The demo: runs statusd on Config/examples/demo.yaml against a minute of generated traffic with an
-# outage in the middle. Within about a minute you see the alert fire and resolve on stderr, and then
-# the same two entries read back from the journal. Run as root (it starts journald if none runs).
+# outage in the middle. Within about a minute you see the alert fire and resolve on stderr and at a
+# webhook receiver on 127.0.0.1:8765 (signed JSON, checked), and then the same two entries read back
+# from the journal. Run as root (it starts journald if none runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
 missing=()
-for p in libsystemd-dev zlib1g-dev pkg-config systemd; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
+for p in libsystemd-dev zlib1g-dev pkg-config systemd python3; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
@@ -22,10 +23,12 @@ if [ ! -S /run/systemd/journal/socket ]; then
 fi
 rm -rf /tmp/statusd-demo && mkdir -p /tmp/statusd-demo
 since=$(date '+%Y-%m-%d %H:%M:%S')
+python3 scripts/webhook-receiver.py 8765 demo-secret-for-signing-0123 & receiver=$!
 "$bin" run --config Config/examples/demo.yaml & daemon=$!
 cleanup() {
   kill "$daemon" 2>/dev/null || true
   wait "$daemon" 2>/dev/null || true
+  kill "$receiver" 2>/dev/null || true
   [ -n "$journald_pid" ] && $SUDO kill "$journald_pid" 2>/dev/null || true
 }
 trap cleanup EXIT

@@ -18,8 +18,9 @@ user=statusd-pkgtest
 nginx_pid=""
 daemon_pid=""
 notify_pid=""
+receiver_pid=""
 cleanup() {
-  for p in $daemon_pid $notify_pid; do kill "$p" 2>/dev/null; done
+  for p in $daemon_pid $notify_pid $receiver_pid; do kill "$p" 2>/dev/null; done
   [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null
   dpkg --purge statusd >/dev/null 2>&1
   userdel "$user" >/dev/null 2>&1
@@ -72,6 +73,28 @@ check "statusd check on the installed config" /usr/bin/statusd check --config /e
 check "enabled on install" test -L /etc/systemd/system/multi-user.target.wants/statusd.service
 check "not started on install" sh -c '! pgrep -f "^/usr/bin/statusd run"'
 check "the man page reads" sh -c 'MANPAGER=cat man 8 statusd 2>/dev/null | grep -q replay || zcat /usr/share/man/man8/statusd.8.gz | grep -q replay'
+
+# The README's install commands, with the webhook URL pointing at a receiver on 127.0.0.1 and the
+# daemon not started by systemctl (no systemd here).
+rport=$((20000 + RANDOM % 20000))
+python3 scripts/webhook-receiver.py "$rport" > "$tmp/receiver.log" 2>&1 & receiver_pid=$!
+python3 - README.md > "$tmp/install.sh" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+block = text[text.index("## Install"):]
+block = block[block.index("```sh") + 6:]
+print(block[:block.index("```")].strip())
+PY
+sed -n 2p "$tmp/install.sh" | sed "s#https://hooks.slack.com/services/T000/B000/XXXX#http://127.0.0.1:$rport/slack#" > "$tmp/step2.sh"
+sed -n 3p "$tmp/install.sh" | sed 's/^systemctl start statusd && //' > "$tmp/step3.sh"
+check "README install step 2 (sink and URL) runs" bash "$tmp/step2.sh"
+check "the env file is 0600" sh -c "stat -c %a /etc/statusd/statusd.env | grep -qx 600"
+check "statusd check accepts the edited config" sh -c "env \$(cat /etc/statusd/statusd.env) /usr/bin/statusd check --config /etc/statusd/statusd.yaml"
+for _ in $(seq 30); do curl -s -o /dev/null "http://127.0.0.1:$rport/" -X POST -d '{}' && break; sleep 0.1; done
+check "README install step 3 (test-sink) delivers" bash "$tmp/step3.sh"
+check "the receiver got the marked test message" grep -q "TEST from statusd" "$tmp/receiver.log"
+check "no webhook URL in check or test-sink output" sh -c "! (bash '$tmp/step3.sh'; env \$(cat /etc/statusd/statusd.env) /usr/bin/statusd check) 2>&1 | grep -q '127.0.0.1:$rport/slack'"
+kill "$receiver_pid" 2>/dev/null; receiver_pid=""
 
 # A real nginx on 127.0.0.1 writing a log of mode 0640 root:adm.
 mkdir -p "$tmp/nginx/logs" "$tmp/nginx/tmp"
@@ -129,7 +152,7 @@ sleep 0.5
 for _ in $(seq 20); do curl -s -o /dev/null "http://127.0.0.1:$port/ok"; done
 for _ in $(seq 10); do curl -s -o /dev/null "http://127.0.0.1:$port/missing"; done
 for _ in $(seq 5); do curl -s -o /dev/null "http://127.0.0.1:$port/broken"; done
-setpriv --reuid="$user" --regid="$user" --init-groups env NOTIFY_SOCKET="$tmp/notify.sock" \
+setpriv --reuid="$user" --regid="$user" --init-groups env $(cat /etc/statusd/statusd.env) NOTIFY_SOCKET="$tmp/notify.sock" \
   /usr/bin/statusd run --config "$tmp/statusd.yaml" > "$tmp/daemon.log" 2>&1 &
 daemon_pid=$!
 for _ in $(seq 100); do grep -q 'READY=1' "$tmp/notify.log" && break; sleep 0.2; done
@@ -152,7 +175,7 @@ DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq statusd > /dev/null 2>&1
 check "remove: the binary is gone" test ! -e /usr/bin/statusd
 check "remove: the config is kept, with the owner's edit" grep -q "the owner's edit" /etc/statusd/statusd.yaml
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq statusd > /dev/null 2>&1
-check "purge: /etc/statusd is gone" test ! -e /etc/statusd
+check "purge: /etc/statusd is gone, the env file with it" test ! -e /etc/statusd
 check "purge: no state directory" sh -c 'test ! -e /var/lib/statusd && test ! -e /var/lib/private/statusd'
 check "purge: not enabled any more" test ! -e /etc/systemd/system/multi-user.target.wants/statusd.service
 check "purge: dpkg knows nothing of it" sh -c '! dpkg -s statusd'

@@ -44,4 +44,20 @@ struct AlertMessageTests {
         #expect(CivilTime.iso8601(0) == "1970-01-01T00:00:00Z")
         #expect(CivilTime.daysFromCivil(year: 2000, month: 3, day: 1) == 11_017)
     }
+
+    @Test("a count rule says how many requests, not a share; a reminder says it is still firing")
+    func countRule() {
+        let rule = Rule(name: "aborts-burst", match: set("000"), condition: .count(CountCondition(limit: 50, window: 60)), severity: .warning)
+        let sum = WindowSum(total: 400, matched: 51, codes: [(StatusCode(0)!, 51)])
+        let reading = rule.condition.evaluate([sum])
+        var state = AlertState()
+        _ = state.evaluate(reading, forSeconds: 0, resolveFor: 0, now: 100)
+        let firing = AlertTransition(rule: rule, kind: .firing, reading: reading, inputs: ["web"], at: 100, state: state, firedAt: 100)
+        let m = AlertMessage.render(firing)
+        #expect(m.contains("aborts-burst FIRING: 51 requests were 000 over the last 1m on web (of 400; limit 50)"), "\(m)")
+        #expect(!m.contains("%"))
+        var reminder = firing
+        reminder.notice = .repeat
+        #expect(AlertMessage.render(reminder).contains("aborts-burst STILL FIRING: 51 requests"))
+    }
 }

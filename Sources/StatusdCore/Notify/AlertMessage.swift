@@ -10,20 +10,47 @@ public enum AlertMessage {
         let inputs = e.inputs.isEmpty ? "" : " on \(e.inputs.joined(separator: ", "))"
         switch e.kind {
         case .firing, .pending:
-            let head = e.kind == .firing ? "FIRING" : "pending"
-            var s = "[\(e.severity.rawValue)] \(e.rule) \(head): \(Percent.format(e.rate)) of requests were \(e.match) "
-            s += "over the last \(window)\(inputs) (\(Count.format(e.matched)) of \(Count.format(e.total)); "
-            s += "limit \(Percent.format(e.limit))), since \(CivilTime.clock(e.firedAt ?? e.at))."
+            var s = "[\(e.severity.rawValue)] \(e.rule) \(head(e)): "
+            switch e.condition {
+            case "rate":
+                s += "\(Percent.format(e.rate)) of requests were \(e.match) over the last \(window)\(inputs) "
+                s += "(\(Count.format(e.matched)) of \(Count.format(e.total)); limit \(Percent.format(e.limit)))"
+            case "count":
+                s += "\(Count.format(e.matched)) requests were \(e.match) over the last \(window)\(inputs) "
+                s += "(of \(Count.format(e.total)); limit \(Count.format(UInt64(max(0, e.limit)))))"
+            default:
+                s += "\(e.detail ?? "\(e.condition) \(e.rate) above \(e.limit)")\(inputs)"
+            }
+            s += ", since \(CivilTime.clock(e.firedAt ?? e.at))."
             let codes = codesText(e.codes)
             if !codes.isEmpty { s += " " + codes }
             return s + lateText(e)
         case .resolved, .cleared:
-            var s = "[resolved] \(e.rule): \(e.match) back to \(Percent.format(e.rate)) of requests over the last \(window)\(inputs) "
-            s += "(\(Count.format(e.matched)) of \(Count.format(e.total)); resolves at or below \(Percent.format(e.resolveBelow)))."
+            var s = "[resolved] \(e.rule): "
+            switch e.condition {
+            case "rate":
+                s += "\(e.match) back to \(Percent.format(e.rate)) of requests over the last \(window)\(inputs) "
+                s += "(\(Count.format(e.matched)) of \(Count.format(e.total)); resolves at or below \(Percent.format(e.resolveBelow)))."
+            case "count":
+                s += "\(e.match) back to \(Count.format(e.matched)) requests over the last \(window)\(inputs)."
+            default:
+                s += "back to normal\(inputs)\(e.detail.map { " (\($0))" } ?? "")."
+            }
             if let fired = e.firedAt {
-                s += " It fired at \(CivilTime.clock(fired)), lasted \(DurationText.format(max(0, e.at - fired))) and peaked at \(Percent.format(e.peakRate))."
+                s += " It fired at \(CivilTime.clock(fired)), lasted \(DurationText.format(max(0, e.at - fired)))"
+                s += e.condition == "rate" ? " and peaked at \(Percent.format(e.peakRate))." : "."
             }
             return s + lateText(e)
+        }
+    }
+
+    /// `FIRING`, `pending`, `STILL FIRING` (a `repeat` reminder) or `FLAPPING`.
+    static func head(_ e: AlertTransition) -> String {
+        guard e.kind == .firing else { return "pending" }
+        switch e.notice {
+        case .repeat?: return "STILL FIRING"
+        case .flapping?: return "FLAPPING"
+        case nil: return "FIRING"
         }
     }
 

@@ -84,8 +84,10 @@ public final class Pipeline: @unchecked Sendable {
         var lastWatchdog = Date()
         let watchdog = notifier.watchdogPingInterval
         while true {
-            let now = clock()
-            let waitMs = Int32(max(0, min(1000, (nextTick - now) * 1000)))
+            // Tick just after each wall-clock second begins: the second that just ended is
+            // evaluated within milliseconds of its end, not up to a second later.
+            let untilTick = (Double(nextTick) - Date().timeIntervalSince1970) * 1000 + 2
+            let waitMs = Int32(max(0, min(1000, untilTick)))
             let filesChanged = wait(timeoutMs: tailer.pollingDirectories.isEmpty ? waitMs : min(waitMs, 250))
             if lock.withLock({ stopRequested }) { break }
             let busy = lock.withLock {
