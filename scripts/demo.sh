@@ -16,7 +16,8 @@ fi
 swift build
 bin=$(swift build --show-bin-path)/statusd
 journald_pid=""
-if [ ! -S /run/systemd/journal/socket ]; then
+# A journald that runs (a socket file left by a stopped one does not count).
+if ! pgrep -x systemd-journal >/dev/null; then
   $SUDO mkdir -p /run/systemd/journal
   $SUDO /lib/systemd/systemd-journald & journald_pid=$!
   sleep 1
