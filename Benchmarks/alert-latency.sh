@@ -75,7 +75,7 @@ if lat:
     print(f"statusd write-to-request latency: p50 {pct(50):.0f} ms, p99 {pct(99):.0f} ms, max {lat[-1]:.0f} ms, min {lat[0]:.0f} ms")
 if base:
     print(f"baseline (curl to the same receiver): p50 {base[len(base)//2]:.1f} ms, max {base[-1]:.1f} ms")
-print("note: second S is evaluated at the pipeline's once-a-second tick after S ends; the tick is not aligned to")
-print("the wall-clock second, so that wait is 0-2 s (about 1 s at the median). The min is the rest of the path:")
+print("note: second S is evaluated at the pipeline's tick just after S ends (2 ms into the next wall-clock")
+print("second), so a line waits for the rest of its second: 0-1 s. The min is the rest of the path:")
 print("evaluation, outbox checkpoint (fsync), wake-up and the HTTP request.")
 PY
