@@ -38,18 +38,7 @@ public enum Untrusted {
     }
 
     /// Slack mrkdwn and plain text: exactly `&`, `<`, `>` escaped (Slack's documented rule).
-    public static func slack(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    public static func slack(_ s: String) -> String { entities(s, quotes: false) }
 
     /// Mattermost: Slack's escaping plus Markdown punctuation backslash-escaped.
     public static func mattermost(_ s: String) -> String {
@@ -62,14 +51,17 @@ public enum Untrusted {
     }
 
     /// Google Chat card text (a small HTML subset): `&`, `<`, `>`, `"` as entities.
-    public static func html(_ s: String) -> String {
+    public static func html(_ s: String) -> String { entities(s, quotes: true) }
+
+    /// `&`, `<`, `>` (and `"` when `quotes`) as HTML entities.
+    static func entities(_ s: String, quotes: Bool) -> String {
         var out = ""
         for c in s {
             switch c {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
-            case "\"": out += "&quot;"
+            case "\"" where quotes: out += "&quot;"
             default: out.append(c)
             }
         }
