@@ -9,22 +9,14 @@ extension ConfigLoader.ConditionReader {
             countAbove = UInt64(n)
             return true
         case "no_traffic":
-            guard let d = reader.duration(value, "no_traffic") else { return false }
-            if d < 10 || d > 86400 {
-                reader.fail(value, "`no_traffic` must be between 10s and 1d, not \(DurationText.format(d))")
-                return false
-            }
+            guard let d = reader.duration(value, "no_traffic", within: 10...86400) else { return false }
             noTraffic = d
             return true
         case "below":
             below = reader.percent(value, "below")
             return below != nil
         case "baseline":
-            guard let d = reader.duration(value, "baseline") else { return false }
-            if d < 60 || d > 7 * 86400 {
-                reader.fail(value, "`baseline` must be between 1m and 7d, not \(DurationText.format(d))")
-                return false
-            }
+            guard let d = reader.duration(value, "baseline", within: 60...7 * 86400) else { return false }
             baseline = d
             return true
         case "spike":
@@ -49,11 +41,7 @@ extension ConfigLoader.ConditionReader {
             objective = o
             return true
         case "period":
-            guard let d = reader.duration(value, "period") else { return false }
-            if d < 86400 || d > 90 * 86400 {
-                reader.fail(value, "`period` must be between 1d and 90d, not \(DurationText.format(d))")
-                return false
-            }
+            guard let d = reader.duration(value, "period", within: 86400...90 * 86400) else { return false }
             period = d
             return true
         default:

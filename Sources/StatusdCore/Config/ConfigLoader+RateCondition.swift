@@ -49,11 +49,7 @@ extension ConfigLoader {
                 wilsonGuard = g == "wilson"
                 return true
             case "window":
-                guard let d = reader.duration(value, "window") else { return false }
-                if d < 10 || d > 7 * 86400 {
-                    reader.fail(value, "`window` must be between 10s and 7d, not \(DurationText.format(d))")
-                    return false
-                }
+                guard let d = reader.duration(value, "window", within: 10...7 * 86400) else { return false }
                 window = d
                 return true
             case "min_requests":

@@ -71,10 +71,7 @@ extension ConfigLoader {
                 case .failure(let e): reader.fail(v, e.message); ok = false
                 }
             case "max_age":
-                if let d = reader.duration(v, "max_age") {
-                    if d < 60 || d > 7 * 86_400 { reader.fail(v, "`max_age` must be between 1m and 7d, not \(DurationText.format(d))"); ok = false }
-                    maxAge = d
-                } else { ok = false }
+                if let d = reader.duration(v, "max_age", within: 60...7 * 86_400) { maxAge = d } else { ok = false }
             default:
                 reader.unknownKey(k, in: "a sink", known: Self.sinkKeys)
                 ok = false

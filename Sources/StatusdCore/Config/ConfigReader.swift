@@ -68,6 +68,16 @@ struct ConfigReader {
         return d
     }
 
+    /// A duration that must lie in `range`: `window` must be between 10s and 7d, not 5s.
+    mutating func duration(_ node: Node, _ what: String, within range: ClosedRange<Int64>) -> Int64? {
+        guard let d = duration(node, what) else { return nil }
+        guard range.contains(d) else {
+            fail(node, "`\(what)` must be between \(DurationText.format(range.lowerBound)) and \(DurationText.format(range.upperBound)), not \(DurationText.format(d))")
+            return nil
+        }
+        return d
+    }
+
     mutating func integer(_ node: Node, _ what: String) -> Int? {
         guard let s = scalar(node, what) else { return nil }
         guard let v = Int(s.replacingUnderscores()), v >= 0 else {

@@ -23,7 +23,7 @@ public enum Daemon {
         }
         let board = SinkBoard(sinks: sinks)
         let doorbell = Doorbell()
-        let pipeline = Pipeline(config: config, configPath: configPath, sinks: sinks, board: board, doorbell: doorbell,
+        let pipeline = Pipeline(config: config, configPath: configPath, board: board, doorbell: doorbell,
                                 echoToStderr: !Journal.stderrIsJournal, logger: logger)
         // A reload builds the new sinks first: a URL file that cannot be read rejects the reload.
         let reloadSinks: @Sendable (StatusdConfig) -> ConfigErrors? = { newConfig in

@@ -9,7 +9,7 @@ extension Pipeline {
         guard let cp = checkpoints.load(now: now) else { return }
         monitor.restore(cp.monitor)
         if var saved = cp.outbox {
-            saved.retain(sinks: Set(sinkNames))
+            saved.retain(sinks: Set(board.names))
             outbox = saved
         }
         tailer.restore(cp.files, seenInputs: Set(cp.inputs.keys))

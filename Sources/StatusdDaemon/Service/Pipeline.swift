@@ -13,8 +13,6 @@ public final class Pipeline: @unchecked Sendable {
     let tailer: Tailer
     var monitor: Monitor
     var outbox = Outbox()
-    /// Sinks every notification goes to (by name), in configuration order.
-    let sinkNames: [String]
     let board: SinkBoard
     let doorbell: Doorbell
     /// Echo alerts on stderr (a daemon run by hand, stderr not the journal).
@@ -47,11 +45,10 @@ public final class Pipeline: @unchecked Sendable {
     /// A pass that counted this many lines or more found a busy log: the next one waits to gather.
     static let busyLines: UInt64 = 32
 
-    init(config: StatusdConfig, configPath: String, sinks: [any AlertSink], board: SinkBoard, doorbell: Doorbell,
+    init(config: StatusdConfig, configPath: String, board: SinkBoard, doorbell: Doorbell,
          echoToStderr: Bool, logger: Logger, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
         self.config = config
         self.configPath = configPath
-        self.sinkNames = sinks.map(\.name)
         self.board = board
         self.doorbell = doorbell
         self.echoToStderr = echoToStderr

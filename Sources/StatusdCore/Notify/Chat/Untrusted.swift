@@ -97,25 +97,22 @@ public enum Trim {
     /// At most `max` UTF-16 code units (what JavaScript-based services count), ending in `…` when cut.
     public static func utf16(_ s: String, _ max: Int) -> String {
         guard s.utf16.count > max else { return s }
-        var out = ""
-        var n = 0
-        for c in s {
-            let w = c.utf16.count
-            if n + w > max - 1 { break }
-            out.append(c)
-            n += w
-        }
-        return dropOpenMarkup(out) + "…"
+        return cut(s, max, ellipsis: 1) { $0.utf16.count }
     }
 
     /// At most `max` UTF-8 bytes, ending in `…` when cut.
     public static func utf8(_ s: String, _ max: Int) -> String {
         guard s.utf8.count > max else { return s }
+        return cut(s, max, ellipsis: 3) { $0.utf8.count }
+    }
+
+    /// Whole characters up to `max` units of `width`, leaving room for the `…` (`ellipsis` units).
+    private static func cut(_ s: String, _ max: Int, ellipsis: Int, width: (Character) -> Int) -> String {
         var out = ""
         var n = 0
         for c in s {
-            let w = c.utf8.count
-            if n + w > max - 3 { break }
+            let w = width(c)
+            if n + w > max - ellipsis { break }
             out.append(c)
             n += w
         }
