@@ -75,7 +75,6 @@ if lat:
     print(f"statusd write-to-request latency: p50 {pct(50):.0f} ms, p99 {pct(99):.0f} ms, max {lat[-1]:.0f} ms, min {lat[0]:.0f} ms")
 if base:
     print(f"baseline (curl to the same receiver): p50 {base[len(base)//2]:.1f} ms, max {base[-1]:.1f} ms")
-print("note: second S is evaluated at the pipeline's tick just after S ends (2 ms into the next wall-clock")
-print("second), so a line waits for the rest of its second: 0-1 s. The min is the rest of the path:")
-print("evaluation, outbox checkpoint (fsync), wake-up and the HTTP request.")
+print("note: a limit crossed by the lines just read fires at once, within its second (Monitor.evaluateOpenSecond);")
+print("the path is inotify wake-up, read, evaluation, outbox checkpoint (fsync), delivery wake-up, HTTP request.")
 PY

@@ -70,6 +70,20 @@ extension Monitor {
         }
     }
 
+    /// The sums of series `k` of rule `r` at second `s`, one per condition window (after `slideAll`).
+    mutating func windowSums(_ r: Int, _ k: Int, at s: Int64) -> [WindowSum] {
+        var sums: [WindowSum] = []
+        sums.reserveCapacity(rules[r].series[k].plan.count)
+        for (w, slot) in zip(rules[r].rule.condition.windows, rules[r].series[k].plan) {
+            if let e = slot {
+                sums.append(rules[r].series[k].exact[e].sum)
+            } else {
+                sums.append(rules[r].series[k].long.sum(length: w, endingAt: s))
+            }
+        }
+        return sums
+    }
+
     private mutating func evaluateSecond(_ s: Int64) {
         let before = produced.count
         for r in rules.indices {
@@ -77,16 +91,7 @@ extension Monitor {
             let policy = rule.policy
             for k in rules[r].series.indices {
                 slideAll(r, k, to: s)
-                var sums: [WindowSum] = []
-                sums.reserveCapacity(rules[r].series[k].plan.count)
-                for (w, slot) in zip(rule.condition.windows, rules[r].series[k].plan) {
-                    if let e = slot {
-                        sums.append(rules[r].series[k].exact[e].sum)
-                    } else {
-                        sums.append(rules[r].series[k].long.sum(length: w, endingAt: s))
-                    }
-                }
-                let readings = rule.condition.evaluateTracks(sums)
+                let readings = rule.condition.evaluateTracks(windowSums(r, k, at: s))
                 for t in rules[r].series[k].tracks.indices {
                     let reading = readings[t]
                     rules[r].series[k].tracks[t].reading = reading
@@ -108,7 +113,7 @@ extension Monitor {
     /// Marks this second's firing notifications of rules inhibited by another rule's firing alert
     /// for the same group (or either ungrouped) as inhibited; the episode stays so, its reminders
     /// and resolution with it.
-    private mutating func applyInhibitions(from start: Int) {
+    mutating func applyInhibitions(from start: Int) {
         for p in start..<produced.count {
             let t = produced[p]
             guard let (r, k, a) = locate(t) else { continue }

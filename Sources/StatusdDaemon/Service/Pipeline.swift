@@ -91,8 +91,11 @@ public final class Pipeline: @unchecked Sendable {
                 let now = clock()
                 let before = linesCounted()
                 tailer.handleEvents(into: &monitor, now: now)
+                let counted = linesCounted() - before
+                // A limit crossed by the lines just read fires now, not when their second ends.
+                if counted > 0 { monitor.evaluateOpenSecond() }
                 collect(now: now)
-                return linesCounted() - before >= Self.busyLines
+                return counted >= Self.busyLines
             }
             // Events are handled at once (a new file is opened before it can be rotated away, the
             // first lines of an outage are counted without delay). When that pass found a busy
