@@ -13,6 +13,8 @@ extension Monitor {
     public mutating func accept(_ result: ParseResult, line: UnsafeRawBufferPointer, input i: Int, arrival: Int64) {
         accept(result, input: i, arrival: arrival)
         guard labels.active[i] else { return }
+        // Healthy traffic: one bit test, unless a rule groups this input's lines by a label.
+        if case .entry(let status, _) = result, !labels.everyLine[i], !labels.matchAny[i].contains(status) { return }
         label(result, line, input: i, arrival: arrival)
     }
 

@@ -81,8 +81,11 @@ enum HAProxyLabels {
     static func extract(_ p: UnsafeRawBufferPointer) -> LineLabels {
         guard let base = p.baseAddress else { return LineLabels() }
         var labels = LineLabels()
-        // The accept date's closing bracket, then frontend, then backend/server.
-        if let hit = memchr(base, Int32(ASCII.closeBracket), p.count) {
+        // The accept date (` [25/Feb/2019:...]`, not a syslog tag's `haproxy[7]`), then frontend,
+        // then backend/server.
+        var open = 1
+        while open + 1 < p.count, !(p[open] == ASCII.openBracket && p[open - 1] == ASCII.space && ASCII.isDigit(p[open + 1])) { open += 1 }
+        if open + 1 < p.count, let hit = memchr(base + open, Int32(ASCII.closeBracket), p.count - open) {
             var i = UnsafeRawPointer(hit) - base + 1
             for k in 0..<2 {
                 while i < p.count, p[i] == ASCII.space { i += 1 }
@@ -94,9 +97,9 @@ enum HAProxyLabels {
         // The request: the last quoted field.
         var close = p.count - 1
         while close > 0, p[close] != ASCII.quote { close -= 1 }
-        var open = close - 1
-        while open >= 0, p[open] != ASCII.quote { open -= 1 }
-        if open >= 0, open < close, let target = LabelBytes.requestTarget(p, (open + 1)..<close) {
+        var quote = close - 1
+        while quote >= 0, p[quote] != ASCII.quote { quote -= 1 }
+        if quote >= 0, quote < close, let target = LabelBytes.requestTarget(p, (quote + 1)..<close) {
             let url = LabelBytes.splitURL(p, target)
             labels.path = url.path
             labels.host = url.authority
