@@ -166,7 +166,12 @@ struct LabelExtractorTests {
         #expect(LabelText.host("Shop.Example.:8080") == "shop.example")
         #expect(LabelText.host("[2001:db8::1]:443") == "[2001:db8::1]:443")
         // Untrusted bytes stay printable ASCII and bounded.
-        #expect(LabelText.path("/a\u{1b}[31m") == "/a?[31m")
+        #expect(LabelText.path("/a\u{1b}[31m/x") == "/:odd/x")
+        #expect(LabelText.path("/[x](https://evil.example)") == "/:odd//:odd")
+        #expect(LabelText.path("/<!channel>/**bold**/@here") == "/:odd/:odd/:odd")
+        #expect(LabelText.path("/wp-login.php") == "/wp-login.php")
+        #expect(LabelText.path("/~user/a_b%20c") == "/~user/a_b%20c")
+        #expect(LabelText.host("<!here>.example") == "??here?.example")
         #expect(LabelText.path("/" + String(repeating: "a", count: 1000)).utf8.count <= LabelText.maxPath)
     }
 }

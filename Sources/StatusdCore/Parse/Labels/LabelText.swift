@@ -2,8 +2,9 @@
 /// allocation once warm): a host lowercased without its port, a path without its query string and
 /// with ids folded (`/api/orders/12345` → `/api/orders/:id`), an upstream as written.
 ///
-/// Log lines are untrusted: the text is kept to printable ASCII (other bytes become `?`) and to a
-/// bounded length, so a scanner's garbage cannot make a group value or a message huge.
+/// Log lines are untrusted: a path segment with bytes routes do not use becomes `:odd`, a host keeps
+/// host-name bytes only (others become `?`), an upstream printable ASCII, all of bounded length, so
+/// a scanner's probe can neither put markup, mentions or links in a message nor make it huge.
 public enum LabelText {
     public static let maxHost = 253
     public static let maxPath = 200
@@ -22,7 +23,7 @@ public enum LabelText {
         while i < end, out.count - start < maxHost {
             var b = p[i]
             if b >= 0x41 && b <= 0x5A { b |= 0x20 }
-            out.append(printable(b))
+            out.append(isHostByte(b) ? b : UInt8(ascii: "?"))
             i += 1
         }
         if out.count > start + 1, out.last == UInt8(ascii: ".") { out.removeLast() }
@@ -47,8 +48,10 @@ public enum LabelText {
             out.append(ASCII.slash)
             if isID(p, i..<j) {
                 out.append(contentsOf: idText)
+            } else if isRouteSegment(p, i..<j) {
+                for x in i..<j { out.append(p[x]) }
             } else {
-                for x in i..<j { out.append(printable(p[x])) }
+                out.append(contentsOf: oddText)
             }
             taken += 1
             i = j
@@ -70,6 +73,36 @@ public enum LabelText {
     }
 
     static let idText: [UInt8] = Array(":id".utf8)
+    /// A segment with bytes routes do not use (markup, mentions, links, spaces, non-ASCII): a
+    /// scanner's probe more often than a page, and never shown as it was written.
+    static let oddText: [UInt8] = Array(":odd".utf8)
+
+    /// Letters, digits and `-._~%+=,`: what application routes are made of (percent-encoded
+    /// text stays encoded). Everything a chat service reads as markup or a mention is left out.
+    @inline(__always)
+    static func isRouteByte(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"), UInt8(ascii: "+"),
+             UInt8(ascii: "="), UInt8(ascii: ","): return true
+        default: return false
+        }
+    }
+
+    static func isRouteSegment(_ p: UnsafeRawBufferPointer, _ r: Range<Int>) -> Bool {
+        for i in r where !isRouteByte(p[i]) { return false }
+        return true
+    }
+
+    /// A host name's bytes (lowercased first), and an IPv6 literal's.
+    @inline(__always)
+    static func isHostByte(_ b: UInt8) -> Bool {
+        switch b {
+        case 0x30...0x39, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"),
+             ASCII.openBracket, ASCII.closeBracket: return true
+        default: return false
+        }
+    }
 
     @inline(__always)
     static func printable(_ b: UInt8) -> UInt8 { b > 0x20 && b < 0x7F ? b : UInt8(ascii: "?") }
