@@ -58,6 +58,19 @@ struct Replay: ParsableCommand {
             do { reader = try LogFileReader(path: path) } catch { throw ValidationError("\(error)") }
             let before = session.lines
             let meter = ProgressMeter(path: path, size: reader.size, enabled: progress)
+            session.readLabels(as: format, options: plan.options)
+            if session.needsLines {
+                // Rules grouped by labels read each line's bytes: one by one, on one thread.
+                try reader.forEachChunk { chunk in
+                    decoder.decode(chunk, input: 0, arrival: 0, into: &session)
+                    meter.update(position: reader.position, lines: session.lines - before)
+                }
+                decoder.flush(input: 0, arrival: 0, into: &session)
+                meter.done()
+                reports.append(.init(path: path, format: format.rawValue, detectedFormat: decoder.detectedFormat?.rawValue,
+                                     lines: session.lines - before))
+                continue
+            }
             if let detected = Self.replayInParts(reader, plan: plan, threads: threads, into: &session) {
                 reports.append(.init(path: path, format: format.rawValue, detectedFormat: detected?.rawValue,
                                      lines: session.lines - before))

@@ -40,7 +40,13 @@ struct ChatPayloadTests {
         let dangerous = ["<!", "<@", "<#", "<users/", "<at>", "@channel", "@here", "@everyone", "@all", "](http", "://evil", "<https", "\u{202E}"]
         for kind in Self.chatKinds {
             for bad in Self.corpus {
-                for t in [Self.transition(group: bad), Self.transition(.resolved, group: bad, rule: bad)] {
+                // Paths and hosts named in the message come from log lines: as untrusted as a group.
+                var labelled = Self.transition()
+                let value = [LabelCount(value: bad, count: 3)]
+                labelled.topPaths = value
+                labelled.topHosts = value
+                labelled.byCode = [CodeLabels(code: StatusCode(502)!, count: 3, paths: value, hosts: value + value)]
+                for t in [Self.transition(group: bad), Self.transition(.resolved, group: bad, rule: bad), labelled] {
                     let body = SinkPayload.render(kind, t, host: bad, link: nil)
                     let doc = try Self.parse(body)
                     for s in Self.strings(doc) {

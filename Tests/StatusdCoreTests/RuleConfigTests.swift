@@ -37,7 +37,7 @@ struct RuleConfigTests {
         guard case .failure(let e) = load("""
           - {name: a, match: 5xx, rate_above: 5%, objective: 99%}
           - {name: b, match: 5xx, count_above: 5, below: 10%}
-          - {name: c, match: 5xx, rate_above: 5%, group_by: [host]}
+          - {name: c, match: 5xx, rate_above: 5%, group_by: [vhost]}
           - {name: d, match: 5xx, rate_above: 5%, inhibits: [nope]}
           - {name: e, match: 5xx}
           - {name: f, match: 5xx, objective: 99.9%, severity: warning}
@@ -45,7 +45,7 @@ struct RuleConfigTests {
         let text = e.description
         #expect(text.contains("c.yaml:5:54: a rule has one condition; `objective` cannot go with `rate_above`"), "\(text)")
         #expect(text.contains("`below` does not apply to a count rule (it goes with no_traffic)"))
-        #expect(text.contains("`group_by: host` is not yet supported"))
+        #expect(text.contains("`group_by` takes input, host, path_prefix, upstream, not `vhost`"), "\(text)")
         #expect(text.contains("rule `d` inhibits `nope`, which no rule defines"))
         #expect(text.contains("a rule needs a condition"))
         #expect(text.contains("an SLO rule takes its severity from its pairs"))

@@ -48,6 +48,11 @@ public struct AlertTransition: Sendable, Equatable, Codable {
     public var peakRate: Double
     /// Sinks it goes to; nil for every sink that takes its severity.
     public var sinks: [String]?
+    /// Firing and pending: the top paths and hosts behind the matching codes (most frequent first),
+    /// and per shown code; nil when the lines carry none.
+    public var topPaths: [LabelCount]?
+    public var topHosts: [LabelCount]?
+    public var byCode: [CodeLabels]?
 
     /// A transition seen this long after its second is `late`: a backlog, not live traffic.
     public static let lateAfterSeconds: Int64 = 30
@@ -122,6 +127,7 @@ public struct AlertTransition: Sendable, Equatable, Codable {
         case budgetLeft = "budget_left", inhibitedBy = "inhibited_by"
         case resolveBelow = "resolve_below", matched, total, windowSeconds = "window_seconds", inputs, codes, at
         case seenAt = "seen_at", firedAt = "fired_at", peakRate = "peak_rate", sinks
+        case topPaths = "top_paths", topHosts = "top_hosts", byCode = "by_code"
     }
 }
 

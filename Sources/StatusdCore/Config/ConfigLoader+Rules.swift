@@ -53,11 +53,6 @@ extension ConfigLoader {
                         ok = false
                         continue
                     }
-                    guard g.isSupported else {
-                        reader.fail(item, "`group_by: \(s)` is not yet supported: per-line labels (virtual host, path, upstream) are not read from log lines yet; use `input`")
-                        ok = false
-                        continue
-                    }
                     if !groupBy.contains(g) { groupBy.append(g) }
                 }
             case "sinks": continue // read by `routed` (ConfigLoader+Sinks.swift)

@@ -34,6 +34,7 @@ extension Monitor {
             s += 1
         }
         evaluatedThrough = target
+        evictIdleGroups(at: target)
     }
 
     private func isQuiet(at s: Int64) -> Bool {
@@ -46,7 +47,7 @@ extension Monitor {
     /// Moves series `k` of rule `r` to second `s`: exact sums slide over the rings, and the long
     /// buckets take the seconds not yet in them (from what the rings hold).
     mutating func slideAll(_ r: Int, _ k: Int, to s: Int64) {
-        let windows = rules[r].series[k].inputs.map { inputs[$0].tally.window }
+        let windows = rules[r].series[k].own.map { [$0.window] } ?? rules[r].series[k].inputs.map { inputs[$0].tally.window }
         for e in rules[r].series[k].exact.indices { rules[r].series[k].exact[e].slide(to: s, over: windows) }
         guard !rules[r].series[k].long.isEmpty else { return }
         let match = rules[r].rule.match
@@ -107,7 +108,7 @@ extension Monitor {
             rules[r].history.sample(rules[r].reading.value, at: s)
             if trace != nil { trace!.record(rules[r], at: s) }
         }
-        if produced.count > before { applyInhibitions(from: before) }
+        if produced.count > before { attachLabels(from: before); applyInhibitions(from: before) }
     }
 
     /// Marks this second's firing notifications of rules inhibited by another rule's firing alert

@@ -36,6 +36,8 @@ public struct Monitor: LineSink, Sendable {
     var changes: [RingChange] = []
     /// Transitions not yet taken by the caller, in order.
     var produced: [AlertTransition] = []
+    /// Which lines are re-read for labels, and how (`Monitor+Labels.swift`).
+    var labels = LabelPlan()
 
     public init(inputs: [InputConfig], rules: [Rule], clock: Clock) {
         clockMode = clock
@@ -71,9 +73,12 @@ public struct Monitor: LineSink, Sendable {
             }
         }
         let names = configs.map(\.name)
+        let old = rules
         rules = newRules.map { rule in
-            var m = MonitoredRule(rule: rule, inputs: names.indices.filter { rule.watches(input: names[$0]) },
-                                  inputNames: names, states: states)
+            let watched = names.indices.filter { rule.watches(input: names[$0]) }
+            var m = MonitoredRule(rule: rule, inputs: watched, inputNames: names, states: states,
+                                  groupRing: Self.groupRing(watched.map { configs[$0] }, rule))
+            m.keepGroups(of: old)
             for k in m.series.indices {
                 if let (old, long) = longs[m.series[k].longKey(rule.name)], old.match == rule.match,
                    old.condition.windows == rule.condition.windows, old.inputs == rule.inputs {
@@ -83,9 +88,10 @@ public struct Monitor: LineSink, Sendable {
             return m
         }
         watchers = inputs.indices.map { i in
-            rules.indices.flatMap { r in rules[r].series.indices.filter { rules[r].series[$0].inputs.contains(i) }.map { (r, $0) } }
+            rules.indices.flatMap { r in rules[r].series.indices.filter { rules[r].series[$0].own == nil && rules[r].series[$0].inputs.contains(i) }.map { (r, $0) } }
         }
         longestWindow = newRules.map(\.window).max() ?? 0
+        labels = LabelPlan(inputs: configs, rules: rules, keeping: labels)
         if let through = evaluatedThrough {
             // Sums start from the rings at the last evaluated second.
             for r in rules.indices {
@@ -184,5 +190,6 @@ public struct Monitor: LineSink, Sendable {
 
     mutating func flushAll() {
         for i in inputs.indices { flush(i) }
+        flushGroups()
     }
 }

@@ -9,9 +9,12 @@ public struct MonitorSnapshot: Codable, Sendable, Equatable {
     public var clock: Int64?
     /// Long-window buckets by series (`rule`, `rule[group]`); nil in state files from before them.
     public var long: [String: TieredCountsSnapshot]?
+    /// Label groups' own counts (`group_by: [host]`) by series (`rule[group]`); nil when none.
+    public var groups: [String: TallySnapshot]?
 
     public init(inputs: [String: TallySnapshot], alerts: [String: AlertState], evaluatedThrough: Int64?, clock: Int64?,
-                long: [String: TieredCountsSnapshot]? = nil) {
+                long: [String: TieredCountsSnapshot]? = nil, groups: [String: TallySnapshot]? = nil) {
+        self.groups = groups
         self.inputs = inputs
         self.alerts = alerts
         self.evaluatedThrough = evaluatedThrough
@@ -28,14 +31,17 @@ extension Monitor {
         for i in inputs { tallies[i.name] = i.tally.snapshot }
         var alerts: [String: AlertState] = [:]
         var long: [String: TieredCountsSnapshot] = [:]
+        var groups: [String: TallySnapshot] = [:]
         for r in rules {
             for s in r.series {
+                if let own = s.own { groups[s.longKey(r.rule.name)] = own.snapshot }
                 for t in s.tracks { alerts[t.key] = t.state }
                 if !s.long.isEmpty { long[s.longKey(r.rule.name)] = s.long.snapshot }
             }
         }
         return MonitorSnapshot(inputs: tallies, alerts: alerts, evaluatedThrough: evaluatedThrough,
-                               clock: clock == .min ? nil : clock, long: long.isEmpty ? nil : long)
+                               clock: clock == .min ? nil : clock, long: long.isEmpty ? nil : long,
+                               groups: groups.isEmpty ? nil : groups)
     }
 
     /// Takes back saved counts, windows, alert states, long-window buckets and the evaluation
@@ -47,6 +53,7 @@ extension Monitor {
                 if let newest = inputs[i].tally.window.newest.nonNegative, newest > newestData { newestData = newest }
             }
         }
+        restoreGroups(s)
         for r in rules.indices {
             for k in rules[r].series.indices {
                 for t in rules[r].series[k].tracks.indices {
@@ -58,6 +65,20 @@ extension Monitor {
         }
         evaluatedThrough = s.evaluatedThrough
         if let c = s.clock { clock = c }
+    }
+
+    /// Label groups come back with their counts, for rules that still group by labels.
+    private mutating func restoreGroups(_ s: MonitorSnapshot) {
+        guard let saved = s.groups else { return }
+        for r in rules.indices where rules[r].rule.groupsByLabel {
+            let head = rules[r].rule.name + "["
+            for key in saved.keys.sorted() where key.hasPrefix(head) && key.hasSuffix("]") {
+                let value = String(key.dropFirst(head.count).dropLast())
+                var k = rules[r].series.firstIndex { $0.group == value }
+                if k == nil { k = addGroup(r, value) }
+                rules[r].series[k!].own = InputTally(snapshot: saved[key]!, windowSeconds: rules[r].groupRing)
+            }
+        }
     }
 
     /// Input `name`'s tally, its batch flushed.

@@ -6,17 +6,23 @@ public struct MonitoredRule: Sendable {
     public let inputs: [Int]
     /// One per group value (`group_by`), or one for the whole rule.
     public internal(set) var series: [RuleSeries]
-    /// Group values beyond `max_groups`, counted in the `other` series.
-    public let folded: [String]
+    /// Group values beyond `max_groups`, counted in the `other` series (the first `foldedShown`).
+    public internal(set) var folded: [String]
+    public static let foldedShown = 50
+    /// The ring length of a label group's own tally (`group_by: [host]`): as an input's.
+    let groupRing: Int
     /// The rule's figure (first track of its worst series) sampled over its window, for sparklines.
     public internal(set) var history = SparkHistory()
 
-    init(rule: Rule, inputs: [Int], inputNames: [String], states: [String: AlertState]) {
+    init(rule: Rule, inputs: [Int], inputNames: [String], states: [String: AlertState], groupRing: Int = 62) {
         self.rule = rule
         self.inputs = inputs
+        self.groupRing = groupRing
         var groups: [(String?, [Int])] = []
         var folded: [String] = []
-        if rule.groupBy.contains(.input) {
+        if rule.groupsByLabel {
+            // Series are created as values appear in lines (`Monitor+Labels.swift`).
+        } else if rule.groupBy.contains(.input) {
             let cap = max(1, rule.maxGroups)
             for (n, i) in inputs.enumerated() {
                 if n < cap { groups.append((inputNames[i], [i])) } else { folded.append(inputNames[i]) }
@@ -32,7 +38,7 @@ public struct MonitoredRule: Sendable {
     }
 
     /// The windows of the first series (tests and tools).
-    public var sums: [RollingSum] { series[0].exact }
+    public var sums: [RollingSum] { series.first?.exact ?? [] }
 
     /// The worst alert state of the rule: firing before pending before ok.
     public var state: AlertState { worst.state }
@@ -41,7 +47,12 @@ public struct MonitoredRule: Sendable {
     public var reading: RuleReading { worst.reading }
 
     var worst: AlertTrack {
-        var best = series[0].tracks[0]
+        guard let first = series.first else {
+            // A label-grouped rule before any value appeared.
+            let empty = rule.condition.evaluateTracks(rule.condition.windows.map { _ in WindowSum() })
+            return AlertTrack(key: rule.name, name: rule.condition.tracks[0], state: AlertState(), reading: empty[0])
+        }
+        var best = first.tracks[0]
         for s in series { for t in s.tracks where t.state.phase.rank > best.state.phase.rank { best = t } }
         return best
     }
@@ -59,9 +70,16 @@ public struct RuleSeries: Sendable {
     /// Longer windows, from coarser buckets.
     public internal(set) var long: TieredCounts
     public internal(set) var tracks: [AlertTrack]
+    /// A label group's own counts (`group_by: [host]`): its lines are counted here, not summed
+    /// from the input rings. Nil for series of whole inputs.
+    public internal(set) var own: InputTally?
+    /// The top paths and hosts behind its matching codes, for its messages.
+    public internal(set) var top: TopLabels
 
-    init(rule: Rule, group: String?, inputs: [Int], states: [String: AlertState]) {
+    init(rule: Rule, group: String?, inputs: [Int], states: [String: AlertState], ownRing: Int? = nil) {
         self.group = group
+        own = ownRing.map { InputTally(windowSeconds: $0) }
+        top = TopLabels(window: rule.window)
         self.inputs = inputs
         var plan: [Int?] = []
         var exact: [RollingSum] = []

@@ -24,6 +24,8 @@ public enum AlertMessage {
             s += ", since \(CivilTime.clock(e.firedAt ?? e.at))."
             let codes = codesText(e.codes)
             if !codes.isEmpty { s += " " + codes }
+            let labels = labelsText(e)
+            if !labels.isEmpty { s += " Where: " + labels + "." }
             return s + lateText(e)
         case .resolved, .cleared:
             var s = "[resolved] \(e.rule): "
@@ -67,6 +69,53 @@ public enum AlertMessage {
             s += ", and \(Count.format(rest)) more of \(codes.count - codesShown) other codes"
         }
         return s + "."
+    }
+
+    /// How many paths and hosts a message names per code.
+    public static let labelsShown = 3
+
+    /// `502 ×74: /api/checkout (61), /login (13) on shop.example; 503 ×5: /api/cart (5) on a.example (3), b.example (2)`:
+    /// the top paths and hosts behind the matching codes (values from log lines: untrusted text).
+    public static func labelsText(_ e: AlertTransition) -> String {
+        labelsParts(e).map { part in part.map(\.text).joined() }.joined(separator: "; ")
+    }
+
+    /// A piece of the labels text: statusd's own words, or a value from a log line.
+    public struct Piece: Sendable, Equatable {
+        public var text: String
+        public var untrusted: Bool
+    }
+
+    /// The labels text as pieces, one list per code (or for paths, then hosts).
+    public static func labelsParts(_ e: AlertTransition) -> [[Piece]] {
+        func own(_ s: String) -> Piece { Piece(text: s, untrusted: false) }
+        func list(_ values: [LabelCount], counted: Bool) -> [Piece] {
+            var out: [Piece] = []
+            for (n, v) in values.prefix(labelsShown).enumerated() {
+                if n > 0 { out.append(own(", ")) }
+                out.append(Piece(text: v.value, untrusted: true))
+                if counted { out.append(own(" (\(Count.format(v.count)))")) }
+            }
+            return out
+        }
+        if let byCode = e.byCode, !byCode.isEmpty {
+            return byCode.map { c in
+                var part = [own("\(c.code) ×\(Count.format(c.count))")]
+                if !c.paths.isEmpty { part.append(own(": ")); part += list(c.paths, counted: true) }
+                if !c.hosts.isEmpty { part.append(own(" on ")); part += list(c.hosts, counted: c.hosts.count > 1) }
+                return part
+            }
+        }
+        var parts: [[Piece]] = []
+        if let p = e.topPaths, !p.isEmpty { parts.append([own("paths ")] + list(p, counted: true)) }
+        if let h = e.topHosts, !h.isEmpty { parts.append([own("hosts ")] + list(h, counted: true)) }
+        return parts
+    }
+
+    /// `/api/checkout (61), /login (13)`: a journald field's value.
+    public static func countsField(_ values: [LabelCount]?) -> String? {
+        guard let values, !values.isEmpty else { return nil }
+        return values.map { "\($0.value) (\($0.count))" }.joined(separator: ", ")
     }
 
     /// ` (Seen late, at 12:40:02 UTC: read from a backlog.)` for transitions evaluated long after their second.

@@ -18,9 +18,9 @@ public struct FileDecoder: Sendable {
     @discardableResult
     public mutating func decode<S: LineSink>(_ chunk: UnsafeRawBufferPointer, input: Int, arrival: Int64, into sink: inout S) -> Int {
         var lines = 0
-        Self.feed(chunk, &assembler, &parser) { result in
+        Self.feedLines(chunk, &assembler, &parser) { result, line in
             lines += 1
-            sink.accept(result, input: input, arrival: arrival)
+            sink.accept(result, line: line, input: input, arrival: arrival)
         }
         return lines
     }
@@ -95,6 +95,13 @@ public struct FileDecoder: Sendable {
     private static func feed(_ chunk: UnsafeRawBufferPointer, _ assembler: inout LineAssembler,
                              _ parser: inout any LineParser, _ body: (ParseResult) -> Void) {
         assembler.feed(chunk) { line in body(parser.parse(line)) }
+    }
+
+    /// As `feed`, handing on each line's bytes with its result (sinks that read labels).
+    @inline(__always)
+    private static func feedLines(_ chunk: UnsafeRawBufferPointer, _ assembler: inout LineAssembler,
+                                  _ parser: inout any LineParser, _ body: (ParseResult, UnsafeRawBufferPointer) -> Void) {
+        assembler.feed(chunk) { line in body(parser.parse(line), line) }
     }
 
     @inline(__always)

@@ -3,4 +3,15 @@
 public protocol LineSink {
     /// `input` is the input's position in the config's `inputs`; `arrival` is the clock when read (Unix seconds).
     mutating func accept(_ result: ParseResult, input: Int, arrival: Int64)
+    /// The same, with the line's bytes (without its newline), valid only during the call: a sink
+    /// that needs more than the status (labels: virtual host, path, upstream) re-reads them.
+    mutating func accept(_ result: ParseResult, line: UnsafeRawBufferPointer, input: Int, arrival: Int64)
+}
+
+extension LineSink {
+    /// Sinks that need only the status ignore the bytes.
+    @inline(__always)
+    public mutating func accept(_ result: ParseResult, line: UnsafeRawBufferPointer, input: Int, arrival: Int64) {
+        accept(result, input: input, arrival: arrival)
+    }
 }

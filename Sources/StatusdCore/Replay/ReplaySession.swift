@@ -93,4 +93,35 @@ public struct ReplaySession: Sendable {
 
 extension ReplaySession: LineSink {
     public mutating func accept(_ result: ParseResult, input: Int, arrival: Int64) { add(result) }
+
+    /// A line with its bytes: rules that group by labels (`group_by: [host]`) read them.
+    public mutating func accept(_ result: ParseResult, line: UnsafeRawBufferPointer, input: Int, arrival: Int64) {
+        add(result, line: line)
+    }
+}
+
+extension ReplaySession {
+    /// `true` when a rule groups by a per-line label: lines must then be fed one by one with their
+    /// bytes (`accept(_:line:...)`), not in per-second runs.
+    public var needsLines: Bool { monitor.rules.contains { $0.rule.groupsByLabel } }
+
+    /// The format of the file being replayed next, for reading labels.
+    public mutating func readLabels(as format: LogFormat, options: FormatOptions) {
+        monitor.setLabelFormat(format, options: options, input: 0)
+    }
+
+    /// Feeds one parsed line and its bytes.
+    public mutating func add(_ result: ParseResult, line: UnsafeRawBufferPointer) {
+        lines &+= 1
+        if case .entry(_, let time) = result {
+            if let t = time {
+                if watermark == nil || t > watermark! { watermark = t }
+                if firstTime == nil { firstTime = t }
+            } else {
+                linesWithoutTime &+= 1
+            }
+        }
+        monitor.accept(result, line: line, input: 0, arrival: watermark ?? 0)
+        collect()
+    }
 }

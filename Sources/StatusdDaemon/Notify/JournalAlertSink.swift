@@ -49,6 +49,8 @@ public struct JournalAlertSink: AlertSink {
             ("STATUSD_LATE", e.late ? "true" : "false"),
         ]
         if let id = e.alertID { fields.append(("STATUSD_ALERT_ID", id)) }
+        if let paths = AlertMessage.countsField(e.topPaths) { fields.append(("STATUSD_TOP_PATHS", paths)) }
+        if let hosts = AlertMessage.countsField(e.topHosts) { fields.append(("STATUSD_TOP_HOSTS", hosts)) }
         if let seq = e.sequence { fields.append(("STATUSD_SEQUENCE", String(seq))) }
         if let group = e.group { fields.append(("STATUSD_GROUP", group)) }
         return fields

@@ -8,12 +8,24 @@ final class Nginx {
 
     static var binary: String? { Proc.which("nginx", "/usr/sbin/nginx") }
 
-    init(dir: TempDir) throws {
+    /// `vhosts`: one `server_name` each (the first the default server), and a log whose lines start
+    /// with `$host:$server_port`, as Apache's vhost_combined.
+    init(dir: TempDir, vhosts: [String] = []) throws {
         guard let bin = Self.binary else { throw CocoaError(.executableNotLoadable) }
         port = try Self.freePort()
         accessLog = dir.file("nginx-access.log")
         let conf = dir.file("nginx.conf")
         let d = dir.path
+        let locations = """
+                location /ok { return 200 "ok\\n"; }
+                location /unavailable { return 503; }
+                location /down { proxy_pass http://127.0.0.1:1; }
+                location /drop { return 444; }
+        """
+        let servers = vhosts.isEmpty ? "server {\n listen 127.0.0.1:\(port);\n\(locations)\n}" : vhosts.enumerated().map { k, name in
+            "server {\n listen 127.0.0.1:\(port)\(k == 0 ? " default_server" : "");\n server_name \(name);\n\(locations)\n}"
+        }.joined(separator: "\n")
+        let logFormat = vhosts.isEmpty ? "combined" : "vhost"
         try """
         daemon off;
         master_process on;
@@ -23,19 +35,14 @@ final class Nginx {
         user root;
         events { worker_connections 256; }
         http {
-            access_log \(accessLog) combined;
+            log_format vhost '$host:$server_port $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
+            access_log \(accessLog) \(logFormat);
             client_body_temp_path \(d)/client_body;
             proxy_temp_path \(d)/proxy;
             fastcgi_temp_path \(d)/fastcgi;
             uwsgi_temp_path \(d)/uwsgi;
             scgi_temp_path \(d)/scgi;
-            server {
-                listen 127.0.0.1:\(port);
-                location /ok { return 200 "ok\\n"; }
-                location /unavailable { return 503; }
-                location /down { proxy_pass http://127.0.0.1:1; }
-                location /drop { return 444; }
-            }
+            \(servers)
         }
         """.write(toFile: conf, atomically: true, encoding: .utf8)
         process.executableURL = URL(fileURLWithPath: bin)
@@ -47,8 +54,9 @@ final class Nginx {
     }
 
     /// Requests `path` `count` times in one curl run (URL globbing), bounded in time.
-    func hit(_ path: String, count: Int) throws {
-        _ = try Proc.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "--max-time", "60", "http://127.0.0.1:\(port)\(path)?n=[1-\(count)]"], timeout: 90)
+    func hit(_ path: String, count: Int, host: String? = nil) throws {
+        let header = host.map { ["-H", "Host: \($0)"] } ?? []
+        _ = try Proc.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "--max-time", "60"] + header + ["http://127.0.0.1:\(port)\(path)?n=[1-\(count)]"], timeout: 90)
     }
 
     func stop() {

@@ -105,6 +105,17 @@ public struct ChatContent: Sendable, Equatable {
             let codes = AlertMessage.codesText(t.codes)
             if !codes.isEmpty { facts.append(Fact(name: "Codes", value: Line([.text(String(codes.dropFirst("Codes: ".count)))]))) }
         }
+        if !isResolved {
+            let parts = AlertMessage.labelsParts(t)
+            if !parts.isEmpty {
+                var segments: [Segment] = []
+                for (n, part) in parts.enumerated() {
+                    if n > 0 { segments.append(.text("; ")) }
+                    for piece in part { segments.append(piece.untrusted ? .untrusted(piece.text) : .text(piece.text)) }
+                }
+                facts.append(Fact(name: "Where", value: Line(segments)))
+            }
+        }
         if t.late { facts.append(Fact(name: "Late", value: Line([.text("seen at \(CivilTime.clock(t.seenAt)), read from a backlog")]))) }
         self.facts = facts
         // A link too long to be a link is left out rather than cut into a wrong one.

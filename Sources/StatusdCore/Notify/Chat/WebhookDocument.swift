@@ -39,6 +39,8 @@ public enum WebhookDocument {
             ("peak_rate", .double(fraction(t.peakRate))),
             ("link", link.map { .string($0.render(t, host: host)) } ?? .null),
             ("text", .string(AlertMessage.render(t))),
+            ("top_paths", labelCounts(t.topPaths)),
+            ("top_hosts", labelCounts(t.topHosts)),
         ]
         return .object(doc)
     }
@@ -50,6 +52,12 @@ public enum WebhookDocument {
             ("host", .string(host)), ("at", .string(CivilTime.iso8601(at))),
             ("text", .string("TEST from statusd on \(host): sink \(sink) works. No alert is firing.")),
         ])
+    }
+
+    /// `[{"value": "/api/checkout", "count": 61}]`, or null when the lines carried none.
+    static func labelCounts(_ values: [LabelCount]?) -> JSONValue {
+        guard let values else { return .null }
+        return .array(values.map { .object([("value", .string($0.value)), ("count", .int(Int64(clamping: $0.count)))]) })
     }
 
     /// A rate with at most 6 decimals.
