@@ -24,7 +24,7 @@ extension Monitor {
             let rule = rules[r].rule
             for k in rules[r].series.indices where rules[r].series[k].tracks.contains(where: { $0.state.phase != .firing }) {
                 slideAll(r, k, to: open)
-                let rest = restOfSecond(rules[r].series[k].inputs, open)
+                let rest = restOfSecond(rules[r].series[k], open)
                 let sums = windowSums(r, k, at: open)
                 let readings = rule.condition.evaluateTracks(sums)
                 // The decision reads the second as if its rest came in good; the notification
@@ -51,16 +51,17 @@ extension Monitor {
             }
         }
         guard produced.count > before else { return false }
+        attachLabels(from: before)
         applyInhibitions(from: before)
         return true
     }
 
     /// The requests the rest of second `open` is assumed to bring: the previous second's, less
-    /// what `open` already has, over the given inputs.
-    private func restOfSecond(_ series: [Int], _ open: Int64) -> UInt64 {
+    /// what `open` already has, over the series' rings (a label group's own, else its inputs').
+    private func restOfSecond(_ series: RuleSeries, _ open: Int64) -> UInt64 {
         var previous: UInt64 = 0, current: UInt64 = 0
-        for i in series {
-            let w = inputs[i].tally.window
+        let windows = series.own.map { [$0.window] } ?? series.inputs.map { inputs[$0].tally.window }
+        for w in windows {
             w.withBucket(at: open - 1) { b in for n in b.counts { previous &+= UInt64(n) } }
             w.withBucket(at: open) { b in for n in b.counts { current &+= UInt64(n) } }
         }
