@@ -103,3 +103,23 @@ struct EarlyFiringTests {
     }
 }
 
+
+extension EarlyFiringTests {
+    @Test("a label group fires early from its own counts, naming its host and paths")
+    func labelGroupEarly() {
+        typealias G = LabelGroupTests
+        var rule = Rule(name: "server-errors", match: set("5xx"), rateAbove: 0.05, window: 60, minRequests: 5, severity: .critical)
+        rule.groupBy = [.host]
+        var m = Monitor(inputs: [G.input()], rules: [rule], clock: .live)
+        let t = G.t0
+        for h in ["a.example", "b.example"] { for _ in 0..<10 { G.feed(&m, G.line(host: h, path: "/ok", code: 200, at: t), at: t) } }
+        m.advance(wallClock: t + 1)
+        #expect(m.takeTransitions().isEmpty)
+        for _ in 0..<3 { G.feed(&m, G.line(host: "b.example", path: "/api/orders/123", code: 502, at: t + 1), at: t + 1) }
+        // b.example: 3 errors of 13, with 10 more good to come 3 of 23: well above 5%.
+        do { let fired = m.evaluateOpenSecond(); #expect(fired) }
+        let out = m.takeTransitions()
+        #expect(out.map(\.group) == ["b.example"])
+        #expect(out.first?.topPaths?.first?.value == "/api/orders/:id")
+    }
+}
