@@ -151,7 +151,8 @@ public struct DeliveryService: Service {
                                metadata: ["sink": "\(sink.name)"])
             }
         case .rejected(let reason):
-            board.failed(sink.name, error: reason)
+            // Not a notification (those count in `failed`): status shows the sink failing.
+            board.retrying(sink.name, error: reason)
             logger.error("sink \(sink.name) refused the re-send of \(standing.count) alerts: \(reason)", metadata: ["sink": "\(sink.name)"])
         case .disable(let reason):
             board.disable(sink.name, error: reason)
