@@ -12,6 +12,11 @@ struct AlertmanagerTests {
         "  - {name: am, type: alertmanager, url: \"\(url)\", resend_interval: 2s, resend_resolved_for: 10s\(extra)}"
     }
 
+    /// The keys of a webhook message and of its first alert.
+    static func shape(_ doc: [String: Any]?) -> [Set<String>] {
+        [Set(doc?.keys.map { $0 } ?? []), Set(((doc?["alerts"] as? [[String: Any]])?.first?.keys).map { Array($0) } ?? [])]
+    }
+
     static func updatedAt(_ am: Alertmanager, _ name: String, host: String) -> String? {
         am.alert(name, host: host)?["updatedAt"] as? String
     }
@@ -34,6 +39,7 @@ struct AlertmanagerTests {
               - {name: r500, match: 500, rate_above: 10%, guard: none, window: 1m, min_requests: 5, severity: critical}
             sinks:
             \(Self.sink(am.url))
+              - {name: hook, type: webhook, url: "\(rx.url("/statusd"))", payload: alertmanager}
             status: {socket: \(dir.file("s.sock"))}
             state_dir: \(dir.file("state"))
             """
@@ -58,6 +64,15 @@ struct AlertmanagerTests {
         #expect(alert["fingerprint"] as? String == AlertmanagerAlert.fingerprint(labels.map { ($0.key, $0.value) }))
         // Alertmanager routed it: its own webhook says firing, with the host.
         #expect(Proc.waitFor(15) { rx.delivered(path: "/am").contains { $0.json?["status"] as? String == "firing" } })
+        // The webhook sink with `payload: alertmanager` posts the message Alertmanager itself posts:
+        // the same keys, the same labels, version 4, and statusd's idempotency key in the headers.
+        let own = try #require(rx.delivered(path: "/statusd").first, "no payload: alertmanager message")
+        let real = rx.delivered(path: "/am").first { $0.json?["status"] as? String == "firing" }
+        #expect(Self.shape(own.json) == Self.shape(real?.json), "\(own.body)")
+        #expect(own.json?["version"] as? String == "4" && own.json?["status"] as? String == "firing")
+        #expect((own.json?["commonLabels"] as? [String: String]) == labels)
+        #expect(((own.json?["alerts"] as? [[String: Any]])?.first?["fingerprint"] as? String) == alert["fingerprint"] as? String)
+        #expect(own.key?.hasPrefix("r500@") == true && own.headers["webhook-id"] == own.key)
 
         // Re-sent every 2 s: Alertmanager's updatedAt moves on.
         let first = Self.updatedAt(am, "r500", host: "it-web-1")
