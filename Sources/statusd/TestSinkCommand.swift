@@ -38,25 +38,30 @@ struct TestSink: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let client = SinkFactory.makeClient()
-        let http = SinkFactory.make([resolved], client: client, version: Statusd.version)[0]
-        print("sending a test message to sink \(name) (\(sink.type.rawValue)) at \(resolved.url.display)")
-        let started = Date()
-        let (outcome, status) = await http.sendTest(now: Int64(Date().timeIntervalSince1970))
-        try? await client.shutdown()
-        let ms = Int(Date().timeIntervalSince(started) * 1000)
-        let code = status.map { "HTTP \($0)" } ?? "no HTTP answer"
-        switch outcome {
-        case .delivered:
-            print("delivered: \(code) in \(ms) ms")
-        case .retry(let reason, let after):
-            print("failed, would be retried\(after.map { " after \(String(format: "%.1f", $0))s" } ?? ""): \(reason)")
-            throw ExitCode(1)
-        case .rejected(let reason):
-            print("refused (not retried): \(reason)")
-            throw ExitCode(1)
-        case .disable(let reason):
-            print("the sink would be disabled: \(reason)")
-            throw ExitCode(1)
+        // One test per URL (an Alertmanager cluster has several); the exit code is the worst.
+        var worst: Int32 = 0
+        let sinks = SinkFactory.make([resolved], client: client, version: Statusd.version, host: loaded.host ?? SinkFactory.hostName())
+        for sink in sinks.compactMap({ $0 as? any TestableSink }) {
+            print("sending a test message to sink \(sink.name) (\(sink.type)) at \(sink.display)")
+            let started = Date()
+            let (outcome, status) = await sink.sendTest(now: Int64(Date().timeIntervalSince1970))
+            let ms = Int(Date().timeIntervalSince(started) * 1000)
+            let code = status.map { "HTTP \($0)" } ?? "no HTTP answer"
+            switch outcome {
+            case .delivered:
+                print("delivered: \(code) in \(ms) ms")
+            case .retry(let reason, let after):
+                print("failed, would be retried\(after.map { " after \(String(format: "%.1f", $0))s" } ?? ""): \(reason)")
+                worst = 1
+            case .rejected(let reason):
+                print("refused (not retried): \(reason)")
+                worst = 1
+            case .disable(let reason):
+                print("the sink would be disabled: \(reason)")
+                worst = 1
+            }
         }
+        try? await client.shutdown()
+        if worst != 0 { throw ExitCode(worst) }
     }
 }

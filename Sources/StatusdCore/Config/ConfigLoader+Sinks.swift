@@ -5,7 +5,8 @@ import Yams
 /// A sink's URL and secret are secrets: no message here quotes them, whatever is wrong with them.
 extension ConfigLoader {
     static let sinkKeys = ["name", "type", "url", "url_file", "url_env", "secret", "secret_file", "secret_env",
-                           "severities", "link", "max_age"]
+                           "severities", "link", "max_age",
+                           "urls", "payload", "resend_interval", "resend_resolved_for", "generator_url"]
 
     /// The name of the always-on journald sink: no configured sink may take it.
     public static let journalSinkName = "journal"
@@ -19,8 +20,9 @@ extension ConfigLoader {
         var name: String?, kind: SinkConfig.Kind?
         var urls: [(SinkConfig.Source, Node)] = [], secrets: [(SinkConfig.Source, Node)] = []
         var severities: Set<Severity>?, link: LinkTemplate?, maxAge: Int64?
+        var am = AlertmanagerKeys()
         var ok = true
-        let urlKeys = ["url", "url_file", "url_env"]
+        let urlKeys = ["url", "url_file", "url_env", "urls"]
         for (k, v) in map {
             switch k.string ?? "" {
             case "name":
@@ -72,6 +74,8 @@ extension ConfigLoader {
                 }
             case "max_age":
                 if let d = reader.duration(v, "max_age", within: 60...7 * 86_400) { maxAge = d } else { ok = false }
+            case "urls", "payload", "resend_interval", "resend_resolved_for", "generator_url":
+                if !alertmanagerKey(k.string ?? "", v, into: &am, urls: &urls) { ok = false }
             default:
                 reader.unknownKey(k, in: "a sink", known: Self.sinkKeys)
                 ok = false
@@ -84,7 +88,11 @@ extension ConfigLoader {
             ok = false
         }
         if !map.keys.contains(where: { urlKeys.contains($0.string ?? "") }) { reader.fail(node, "\(label) needs one of `url`, `url_file` or `url_env`"); ok = false }
-        if urls.count > 1 { reader.fail(urls[1].1, "\(label) has more than one of `url`, `url_file` and `url_env`: keep one"); ok = false }
+        if urls.count > 1 {
+            reader.fail(urls[1].1, "\(label) has more than one of `url`, `url_file` and `url_env`\(kind == .alertmanager ? " (or `urls`)" : ""): keep one")
+            ok = false
+        }
+        if let kind { ok = checkAlertmanagerKeys(am, kind: kind, label: label) && ok }
         if secrets.count > 1 { reader.fail(secrets[1].1, "\(label) has more than one of `secret`, `secret_file` and `secret_env`: keep one"); ok = false }
         if let kind, kind != .webhook, let first = secrets.first {
             reader.fail(first.1, "\(label) is `\(kind.rawValue)`: only `webhook` sinks sign with a secret")
@@ -93,6 +101,7 @@ extension ConfigLoader {
         guard ok, let name, let kind, let url = urls.first else { return nil }
         var config = SinkConfig(name: name, type: kind, url: url.0, secret: secrets.first?.0, severities: severities, link: link,
                                 place: place(node))
+        am.apply(to: &config)
         config.urlPlace = place(url.1)
         config.secretPlace = secrets.first.map { place($0.1) }
         if let maxAge { config.maxAgeSeconds = maxAge }
@@ -142,7 +151,7 @@ extension ConfigLoader {
         }
     }
 
-    private func place(_ node: Node) -> ConfigPlace {
+    func place(_ node: Node) -> ConfigPlace {
         ConfigPlace(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 

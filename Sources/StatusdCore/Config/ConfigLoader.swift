@@ -50,10 +50,12 @@ public struct ConfigLoader {
                 config.sinks = sinks(value)
             case "state_dir":
                 config.stateDir = reader.path(value, "state_dir") ?? config.stateDir
+            case "host":
+                config.host = host(value)
             case "log_level":
                 config.logLevel = reader.choice(value, "log_level", ["trace", "debug", "info", "notice", "warning", "error", "critical"]) ?? config.logLevel
             default:
-                reader.unknownKey(key, in: "the top level", known: ["inputs", "rules", "sinks", "status", "state_dir", "log_level"])
+                reader.unknownKey(key, in: "the top level", known: ["inputs", "rules", "sinks", "status", "state_dir", "log_level", "host"])
             }
         }
         if !sawInputs { reader.fail(root, "`inputs` is missing: name at least one log to watch") }

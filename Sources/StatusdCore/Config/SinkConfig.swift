@@ -5,7 +5,13 @@
 public struct SinkConfig: Sendable, Equatable {
     /// The services statusd speaks to (`type:`).
     public enum Kind: String, Sendable, Equatable, CaseIterable, Codable {
-        case slack, mattermost, discord, teams, googlechat, webhook
+        case slack, mattermost, discord, teams, googlechat, webhook, alertmanager
+    }
+
+    /// What a `webhook` sink posts (`payload:`): statusd's own document, or Alertmanager's
+    /// webhook format for receivers built for it.
+    public enum Payload: String, Sendable, Equatable, CaseIterable {
+        case statusd, alertmanager
     }
 
     /// Where a secret value (URL or signing key) comes from.
@@ -32,6 +38,16 @@ public struct SinkConfig: Sendable, Equatable {
     public var name: String
     public var type: Kind
     public var url: Source
+    /// More URLs of the same sink (`urls:` of an Alertmanager cluster): each gets every notification.
+    public var extraURLs: [Source] = []
+    /// `webhook` only: the body's format.
+    public var payload: Payload = .statusd
+    /// `alertmanager` only: how often firing alerts are sent again (`resend_interval`).
+    public var resendIntervalSeconds: Int64 = 60
+    /// `alertmanager` only: how long resolved alerts are sent again (`resend_resolved_for`).
+    public var resendResolvedSeconds: Int64 = 300
+    /// `alertmanager` only: each alert's `generatorURL` (`generator_url`, placeholders as `link`).
+    public var generatorURL: LinkTemplate?
     /// The signing key (webhook only).
     public var secret: Source?
     /// Only these severities go to the sink; nil: all.
@@ -63,6 +79,9 @@ public struct SinkConfig: Sendable, Equatable {
 
     /// The config holds a URL or a secret in plain text (`check` warns when others can read it).
     public var hasInlineSecret: Bool { url.isInline || (secret?.isInline ?? false) }
+
+    /// `url` and the `urls` after it.
+    public var allURLs: [Source] { [url] + extraURLs }
 }
 
 /// A place in a config file, for errors found after loading (a `url_file` that cannot be read).

@@ -10,6 +10,8 @@ public struct StatusdConfig: Sendable, Equatable {
     public var stateDir: String = "/var/lib/statusd"
     /// The daemon's own log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String = "info"
+    /// The name alerts give this machine (`host:`); nil: the system's host name.
+    public var host: String?
 
     public init() {}
 

@@ -23,8 +23,18 @@ public struct Outbox: Codable, Sendable, Equatable {
 
     public private(set) var entries: [Entry] = []
     public private(set) var nextSeq: UInt64 = 1
+    /// What each Alertmanager sink re-sends until it resolves (and for a while after).
+    public var standing = StandingAlerts()
 
     public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        entries = try c.decode([Entry].self, forKey: .entries)
+        nextSeq = try c.decode(UInt64.self, forKey: .nextSeq)
+        // Absent in state files written before Alertmanager sinks.
+        standing = try c.decodeIfPresent(StandingAlerts.self, forKey: .standing) ?? StandingAlerts()
+    }
 
     /// Queues `transition` for `sinks`; returns its sequence number, or nil when no sink takes it.
     @discardableResult
@@ -71,10 +81,11 @@ public struct Outbox: Codable, Sendable, Equatable {
     public mutating func retain(sinks: Set<String>) {
         for k in entries.indices { entries[k].pending.removeAll { !sinks.contains($0) } }
         entries.removeAll { $0.pending.isEmpty }
+        standing.retain(sinks: sinks)
     }
 
     enum CodingKeys: String, CodingKey {
-        case entries
+        case entries, standing
         case nextSeq = "next_seq"
     }
 }

@@ -6,8 +6,10 @@ import StatusdCore
 /// sink and in order; the outbox keeps each notification until its sink says `delivered` (or
 /// rejects it for good), so a sink need not queue or retry on its own.
 public protocol AlertSink: Sendable {
-    /// The name rules and status use.
+    /// The name status and the outbox use (`am[2]`: the second URL of sink `am`).
     var name: String { get }
+    /// The name rules route by (the config's `name`); `name` unless a sink has several URLs.
+    var routeName: String { get }
     /// The kind, for status (`journald`, `slack`, ...).
     var type: String { get }
     /// Only these severities go to it (nil: all).
@@ -21,6 +23,7 @@ public protocol AlertSink: Sendable {
 }
 
 extension AlertSink {
+    public var routeName: String { name }
     public var severities: Set<Severity>? { nil }
     public var maxAgeSeconds: Int64? { nil }
     public func deliverDigest(_ transitions: [AlertTransition], key: String) async -> DeliveryOutcome? { nil }

@@ -50,6 +50,8 @@ public struct DeliveryService: Service {
         defer { running.remove(name) }
         var failures = 0
         var seen = doorbell.generation
+        // When the sink's standing alerts were last sent (a re-send, or a notification).
+        var lastResend: Double = 0
         while !Task.isCancelled {
             guard let sink = board.sink(named: name) else { return }
             if board.isDisabled(name) {
@@ -58,6 +60,12 @@ public struct DeliveryService: Service {
                 continue
             }
             guard let entry = pipeline.nextNotification(for: name) else {
+                // Nothing queued: an Alertmanager sink's standing alerts may be due again.
+                if let resender = sink as? any ResendingSink {
+                    let wait = await resend(resender, lastResend: &lastResend, failures: &failures)
+                    if wait > 0 { seen = await doorbell.wait(after: seen, seconds: wait) }
+                    continue
+                }
                 seen = await doorbell.wait(after: seen, seconds: 60)
                 continue
             }
@@ -83,7 +91,12 @@ public struct DeliveryService: Service {
             if Task.isCancelled, case .retry = outcome { return }
             switch outcome {
             case .delivered:
-                pipeline.acknowledge(seqs, sink: name)
+                if sink is any ResendingSink {
+                    let sent = seqs.count > 1 ? backlog.map(\.transition) : [entry.transition]
+                    pipeline.acknowledge(seqs, sink: name, standing: sent)
+                } else {
+                    pipeline.acknowledge(seqs, sink: name)
+                }
                 board.delivered(name, count: seqs.count, at: Int64(Date().timeIntervalSince1970))
                 if seqs.count > 1 {
                     logger.notice("sink \(name) got one digest for \(seqs.count) queued notifications", metadata: ["sink": "\(name)"])
@@ -112,6 +125,40 @@ public struct DeliveryService: Service {
                              metadata: ["sink": "\(name)"])
             }
         }
+    }
+
+    /// Re-sends `sink`'s standing alerts when `resendInterval` has passed since they were last
+    /// sent; returns how long to wait before looking again (0: look again now).
+    func resend(_ sink: any ResendingSink, lastResend: inout Double, failures: inout Int) async -> Double {
+        let now = Date().timeIntervalSince1970
+        let due = lastResend + Double(sink.resendInterval)
+        guard now >= due else { return min(60, due - now) }
+        let standing = pipeline.standingAlerts(for: sink.name, resolvedFor: sink.resendResolvedFor)
+        lastResend = now
+        guard !standing.isEmpty else { return min(60, Double(sink.resendInterval)) }
+        let outcome = await sink.resend(standing)
+        switch outcome {
+        case .delivered:
+            board.resent(sink.name, at: Int64(Date().timeIntervalSince1970))
+            if failures > 0 { logger.notice("sink \(sink.name) delivers again", metadata: ["sink": "\(sink.name)"]) }
+            failures = 0
+            logger.debug("sink \(sink.name): re-sent \(standing.count) standing alerts", metadata: ["sink": "\(sink.name)"])
+        case .retry(let reason, _):
+            failures += 1
+            board.retrying(sink.name, error: reason)
+            if failures == 1 {
+                logger.warning("sink \(sink.name) failed: \(reason); standing alerts are re-sent every \(DurationText.format(sink.resendInterval))",
+                               metadata: ["sink": "\(sink.name)"])
+            }
+        case .rejected(let reason):
+            // Not a notification (those count in `failed`): status shows the sink failing.
+            board.retrying(sink.name, error: reason)
+            logger.error("sink \(sink.name) refused the re-send of \(standing.count) alerts: \(reason)", metadata: ["sink": "\(sink.name)"])
+        case .disable(let reason):
+            board.disable(sink.name, error: reason)
+            logger.error("sink \(sink.name) disabled until a reload: \(reason)", metadata: ["sink": "\(sink.name)"])
+        }
+        return min(60, Double(sink.resendInterval))
     }
 
     /// 1 s, 2 s, 4 s ... up to `cap`, with up to 20% jitter so many hosts do not retry in step.

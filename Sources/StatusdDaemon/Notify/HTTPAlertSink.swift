@@ -19,6 +19,8 @@ public struct HTTPAlertSink: AlertSink {
     let url: SinkURL
     let signer: WebhookSigner?
     let link: LinkTemplate?
+    /// `webhook` only: statusd's document or Alertmanager's webhook format.
+    let payload: SinkConfig.Payload
     let host: String
     let client: HTTPClient
     let limiter: RateLimiter
@@ -35,6 +37,7 @@ public struct HTTPAlertSink: AlertSink {
         self.url = url
         signer = secret.map(WebhookSigner.init(secret:))
         link = config.link
+        payload = config.payload
         self.host = host
         self.client = client
         limiter = RateLimiter.forKind(config.type)
@@ -43,19 +46,31 @@ public struct HTTPAlertSink: AlertSink {
     }
 
     public func deliver(_ transition: AlertTransition) async -> DeliveryOutcome {
-        let body = SinkPayload.render(kind, transition, host: host, link: link).bytes
+        let body = alertmanagerFormat
+            ? AlertmanagerWebhook.render(transition, receiver: name, options: alertmanagerOptions, now: Self.now()).bytes
+            : SinkPayload.render(kind, transition, host: host, link: link).bytes
         let key = transition.idempotencyKey ?? "\(transition.rule)/\(transition.kind.rawValue)/\(transition.at)"
         return await post(body, key: key)
     }
 
     public func deliverDigest(_ transitions: [AlertTransition], key: String) async -> DeliveryOutcome? {
-        let body = Digest.render(kind, transitions, host: host, key: key).bytes
+        let body = alertmanagerFormat
+            ? AlertmanagerWebhook.digest(transitions, receiver: name, options: alertmanagerOptions, now: Self.now()).bytes
+            : Digest.render(kind, transitions, host: host, key: key).bytes
         return await post(body, key: key)
     }
 
+    /// A `webhook` sink with `payload: alertmanager`.
+    var alertmanagerFormat: Bool { kind == .webhook && payload == .alertmanager }
+
+    var alertmanagerOptions: AlertmanagerAlert.Options { AlertmanagerAlert.Options(host: host, link: link) }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
     /// `statusd test-sink`: a clearly marked test message, and the HTTP outcome in words.
     public func sendTest(now: Int64) async -> (outcome: DeliveryOutcome, status: Int?) {
-        let body = SinkPayload.test(kind, sink: name, host: host, at: now).bytes
+        let body = alertmanagerFormat ? AlertmanagerWebhook.test(sink: name, host: host, at: now).bytes
+            : SinkPayload.test(kind, sink: name, host: host, at: now).bytes
         return await post(body, key: "test/\(now)", waitForSlot: false)
     }
 

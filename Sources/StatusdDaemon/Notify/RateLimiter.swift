@@ -30,6 +30,8 @@ final class RateLimiter: Sendable {
         case .teams: return RateLimiter([Limit(count: 2, seconds: 1)])
         case .mattermost: return RateLimiter([Limit(count: 10, seconds: 1)])
         case .webhook: return RateLimiter([Limit(count: 20, seconds: 1)])
+        // Alertmanager sets no limit; this only keeps a backlog from hammering it.
+        case .alertmanager: return RateLimiter([Limit(count: 50, seconds: 1)])
         }
     }
 

@@ -57,7 +57,7 @@ public final class SinkBoard: Sendable {
         state.withLock { s in
             s.sinks.filter { sink in
                 if sink is JournalAlertSink { return true }
-                if let wanted = t.sinks, !wanted.contains(sink.name) { return false }
+                if let wanted = t.sinks, !wanted.contains(sink.routeName) { return false }
                 return sink.severities?.contains(t.severity) ?? true
             }.map(\.name)
         }
@@ -68,6 +68,15 @@ public final class SinkBoard: Sendable {
     func delivered(_ sink: String, count: Int = 1, at now: Int64) {
         state.withLock {
             $0.entries[sink]?.delivered &+= UInt64(count)
+            $0.entries[sink]?.lastSuccessAt = now
+            $0.entries[sink]?.retrying = false
+            $0.entries[sink]?.lastError = nil
+        }
+    }
+
+    /// An Alertmanager sink took a re-send of its standing alerts: it works, nothing new delivered.
+    func resent(_ sink: String, at now: Int64) {
+        state.withLock {
             $0.entries[sink]?.lastSuccessAt = now
             $0.entries[sink]?.retrying = false
             $0.entries[sink]?.lastError = nil

@@ -15,6 +15,8 @@ public enum SinkFactory {
         public var config: SinkConfig
         public var url: SinkURL
         public var secret: String?
+        /// Every URL (`url` first): an Alertmanager cluster's members.
+        public var urls: [SinkURL] = []
     }
 
     /// Resolves every sink, collecting every problem.
@@ -23,16 +25,26 @@ public enum SinkFactory {
         var out: [Resolved] = []
         var errors: [ConfigError] = []
         for sink in sinks {
-            var url: SinkURL?
-            switch value(sink.url, environment) {
-            case .failure(let why):
-                errors.append(sink.urlPlace.error("sink `\(sink.name)`: the URL's \(why)"))
-            case .success(let text):
-                url = SinkURL(text)
-                if url == nil {
-                    errors.append(sink.urlPlace.error("sink `\(sink.name)`: the \(sink.url.origin) does not hold an http:// or https:// URL with a host (its content is not shown)"))
+            var urls: [SinkURL] = []
+            var urlsOK = true
+            for source in sink.allURLs {
+                switch value(source, environment) {
+                case .failure(let why):
+                    errors.append(sink.urlPlace.error("sink `\(sink.name)`: the URL's \(why)"))
+                    urlsOK = false
+                case .success(let text):
+                    // An Alertmanager cluster's file or variable may list several URLs.
+                    let texts = sink.type == .alertmanager && !source.isInline
+                        ? text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," || $0 == "\t" }).map(String.init) : [text]
+                    for t in texts {
+                        if let u = SinkURL(t) { urls.append(u) } else {
+                            errors.append(sink.urlPlace.error("sink `\(sink.name)`: the \(source.origin) does not hold an http:// or https:// URL with a host (its content is not shown)"))
+                            urlsOK = false
+                        }
+                    }
                 }
             }
+            let url = urlsOK ? urls.first : nil
             var secret: String?
             if let source = sink.secret {
                 switch value(source, environment) {
@@ -46,7 +58,7 @@ public enum SinkFactory {
                     }
                 }
             }
-            if let url { out.append(Resolved(config: sink, url: url, secret: secret)) }
+            if let url { out.append(Resolved(config: sink, url: url, secret: secret, urls: urls)) }
         }
         return errors.isEmpty ? .success(out) : .failure(ConfigErrors(errors: errors))
     }
@@ -89,9 +101,19 @@ public enum SinkFactory {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: c)
     }
 
-    /// The HTTP sinks for resolved configs.
-    public static func make(_ resolved: [Resolved], client: HTTPClient, version: String, host: String = hostName()) -> [HTTPAlertSink] {
-        resolved.map { HTTPAlertSink(config: $0.config, url: $0.url, secret: $0.secret, host: host, client: client, version: version) }
+    /// The HTTP sinks for resolved configs: one per sink, and one per URL of an Alertmanager sink
+    /// (each member of a cluster gets every notification, on its own).
+    public static func make(_ resolved: [Resolved], client: HTTPClient, version: String, host: String = hostName()) -> [any AlertSink] {
+        resolved.flatMap { r -> [any AlertSink] in
+            guard r.config.type == .alertmanager else {
+                return [HTTPAlertSink(config: r.config, url: r.url, secret: r.secret, host: host, client: client, version: version)]
+            }
+            let urls = r.urls.isEmpty ? [r.url] : r.urls
+            return urls.enumerated().compactMap { i, url -> (any AlertSink)? in
+                AlertmanagerSink(config: r.config, url: url, target: urls.count > 1 ? "\(r.config.name)[\(i + 1)]" : r.config.name,
+                                 host: host, client: client, version: version)
+            }
+        }
     }
 
     /// This machine's name, as messages show it.

@@ -14,7 +14,7 @@ public enum Daemon {
         // Chat and webhook sinks: a URL or secret that cannot be read refuses the start.
         let resolved = try SinkFactory.resolve(config.sinks).get()
         let client = SinkFactory.makeClient()
-        let host = SinkFactory.hostName()
+        let host = config.host ?? SinkFactory.hostName()
         // journald is always a sink: while it is down, alerts wait in the outbox.
         let sinks: [any AlertSink] = [JournalAlertSink()] + SinkFactory.make(resolved, client: client, version: version, host: host)
         if !Journal.isAvailable { logger.warning("no journald socket; alerts wait in the outbox until journald is back") }
@@ -30,7 +30,8 @@ public enum Daemon {
             switch SinkFactory.resolve(newConfig.sinks) {
             case .failure(let errors): return errors
             case .success(let resolved):
-                let sinks: [any AlertSink] = [JournalAlertSink()] + SinkFactory.make(resolved, client: client, version: version, host: host)
+                let sinks: [any AlertSink] = [JournalAlertSink()]
+                    + SinkFactory.make(resolved, client: client, version: version, host: newConfig.host ?? SinkFactory.hostName())
                 board.reconfigure(sinks: sinks)
                 pipeline.retainSinks(Set(sinks.map(\.name)))
                 doorbell.ring()

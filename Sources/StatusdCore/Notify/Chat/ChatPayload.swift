@@ -15,7 +15,7 @@ public enum ChatPayload {
         case .discord: return discord(c)
         case .teams: return teams(c)
         case .googlechat: return googleChat(c)
-        case .webhook: return .object([("version", 1), ("kind", .string(c.state.lowercased())), ("text", .string(plainText(c)))])
+        case .webhook, .alertmanager: return .object([("version", 1), ("kind", .string(c.state.lowercased())), ("text", .string(plainText(c)))])
         }
     }
 
