@@ -26,6 +26,16 @@ struct AlertmanagerPayloadTests {
         #expect(body == expected)
     }
 
+    @Test("where it hurts: the top paths and hosts behind the codes are annotations of their own")
+    func paths() {
+        var t = ChatPayloadTests.transition()
+        t.topPaths = [LabelCount(value: "/api/checkout", count: 61), LabelCount(value: "/login", count: 13)]
+        t.topHosts = [LabelCount(value: "shop.example", count: 74)]
+        let a = AlertmanagerAlert(t, options: Self.options, now: Self.now)
+        #expect(a.annotations.first { $0.0 == "paths" }?.1 == "/api/checkout (61), /login (13)")
+        #expect(a.annotations.first { $0.0 == "hosts" }?.1 == "shop.example (74)")
+    }
+
     @Test("a resolved alert of a grouped rule: endsAt is the second it resolved, the group is a label")
     func resolved() {
         let t = ChatPayloadTests.transition(.resolved, group: "shop.example")

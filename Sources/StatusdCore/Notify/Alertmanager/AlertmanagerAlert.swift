@@ -49,6 +49,9 @@ public struct AlertmanagerAlert: Sendable, Equatable {
         var a: [(String, String)] = [("summary", Self.summary(t, host: o.host)), ("description", AlertMessage.render(t))]
         let codes = AlertMessage.codesText(t.codes)
         if !codes.isEmpty { a.append(("codes", String(codes.dropFirst("Codes: ".count)))) }
+        // Where it hurts: the top paths and hosts behind the matching codes (from log lines).
+        if let paths = AlertMessage.countsField(t.topPaths) { a.append(("paths", paths)) }
+        if let hosts = AlertMessage.countsField(t.topHosts) { a.append(("hosts", hosts)) }
         if let detail = t.detail { a.append(("detail", detail)) }
         a.append(("rate", Percent.format(t.rate)))
         a.append(("limit", t.condition == "count" ? Count.format(UInt64(max(0, t.limit))) : Percent.format(t.limit)))
