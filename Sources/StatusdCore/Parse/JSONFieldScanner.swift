@@ -297,11 +297,11 @@ struct QuoteCursor {
     @inline(__always)
     mutating func next() -> Int {
         while bits == 0 {
-            at += 8
+            at &+= 8
             if at >= p.count { return p.count }
             bits = Self.flags(p, at: at)
         }
-        let k = at + bits.trailingZeroBitCount >> 3
+        let k = at &+ bits.trailingZeroBitCount &>> 3
         bits &= bits &- 1
         return k
     }
@@ -311,11 +311,11 @@ struct QuoteCursor {
     private static func flags(_ p: UnsafeRawBufferPointer, at j: Int) -> UInt64 {
         let n = p.count
         let w: UInt64
-        if j + 8 <= n {
+        if j &+ 8 <= n {
             w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: j, as: UInt64.self))
         } else {
             // The last word, read ending at the end and shifted down: the missing bytes become 0.
-            w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) >> UInt64(8 * (j - (n - 8)))
+            w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)) &>> UInt64(8 &* (j &- (n &- 8)))
         }
         let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
         let x = w ^ 0x2222_2222_2222_2222
