@@ -6,7 +6,8 @@
 #   issue 10:  INPUTS inputs and ten rules with 1 h windows (target: under 30 MB resident);
 #   issue 9:   INPUTS inputs, a 6 h rate window and a 99.9%/30-day SLO rule run per input
 #              (group_by input: INPUTS series of burn-rate buckets; target: under 30 MB);
-#   issue 10 again with MALLOC_ARENA_MAX=2 (as the systemd unit sets it).
+#   issue 10 again with MALLOC_ARENA_MAX=2 (fewer glibc arenas; the unit does not set it).
+# "proportional" is the PSS: mapped library pages shared with other processes count by their share.
 #   Benchmarks/rule-memory.sh [INPUTS]          (STATUSD=path/to/statusd to skip the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,8 +47,10 @@ run() { # $1: id, $2: name, $3: rules yaml, $4: inputs (default INPUTS); environ
   local kb anon file hwm
   kb=$(awk '/^VmRSS/ {print $2}' /proc/$pid/status); hwm=$(awk '/^VmHWM/ {print $2}' /proc/$pid/status)
   anon=$(awk '/^RssAnon/ {print $2}' /proc/$pid/status); file=$(awk '/^RssFile/ {print $2}' /proc/$pid/status)
-  printf '%-44s lines %-8s resident %5.1f MB (anonymous %5.1f, files %5.1f), peak %5.1f MB\n' "$2" "$lines" \
-    "$(echo "$kb / 1024" | bc -l)" "$(echo "$anon / 1024" | bc -l)" "$(echo "$file / 1024" | bc -l)" "$(echo "$hwm / 1024" | bc -l)"
+  local pss
+  pss=$(awk '/^Pss:/ {print $2}' /proc/$pid/smaps_rollup)
+  printf '%-44s lines %-8s resident %5.1f MB (anonymous %5.1f, files %5.1f), peak %5.1f MB, proportional %5.1f MB\n' "$2" "$lines" \
+    "$(echo "$kb / 1024" | bc -l)" "$(echo "$anon / 1024" | bc -l)" "$(echo "$file / 1024" | bc -l)" "$(echo "$hwm / 1024" | bc -l)" "$(echo "$pss / 1024" | bc -l)"
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=
 }
 echo "inputs: $inputs, binary: $STATUSD"
