@@ -12,14 +12,19 @@
 #     of combined); RUNS default 3 (the fast tools); PEER_LINES default 200,000. Peers that read
 #     only combined are skipped for other formats.
 # Needs: mawk (Debian: mawk); optional: mtail, goaccess, lnav (apt-get install mtail goaccess lnav).
+# STATUSD=path/to/statusd skips the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 format=${1:-combined}
 lines=${2:-5500000}
 runs=${3:-3}
 peer_lines=${4:-200000}
-swift build -c release --product statusd >/dev/null
-bin=$(swift build -c release --show-bin-path)/statusd
+if [ -n "${STATUSD:-}" ]; then
+  bin=$STATUSD
+else
+  swift build -c release --product statusd >/dev/null
+  bin=$(swift build -c release --show-bin-path)/statusd
+fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 log=$dir/access.log

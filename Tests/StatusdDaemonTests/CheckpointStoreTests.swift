@@ -62,4 +62,44 @@ struct CheckpointStoreTests {
         #expect(back.alerts["server-errors"]?.sequence == 1, "a firing episode from before numbering has sent its firing")
         #expect(back.outbox == nil && back.evaluatedThrough == nil)
     }
+
+    @Test("the streamed state file reads back exactly as JSONEncoder's would: many inputs, escaped names, long-window tiers")
+    func streamedEqualsEncoder() throws {
+        let names = (0..<40).map { "site\($0)" } + ["we\"b\\x", "tab\there", "é"]
+        let inputs = names.map { InputConfig(name: $0, paths: ["/var/log/\($0).log"]) }
+        let rules = [
+            Rule(name: "server-errors", match: try! StatusSet.parse(["5xx"]).get(), rateAbove: 0.05, window: 600, minRequests: 1),
+            Rule(name: "availability", match: try! StatusSet.parse(["5xx"]).get(), condition: .slo(SLOCondition(objective: 0.999))),
+        ]
+        var monitor = Monitor(inputs: inputs, rules: rules, clock: .lines)
+        for s in Int64(100_000)..<100_700 {
+            for i in inputs.indices {
+                monitor.accept(.entry(status: StatusCode(s % 37 == 0 ? 502 : (s % 5 == 0 ? 404 : 200))!, time: s), input: i, arrival: s)
+            }
+            monitor.accept(.unparsed, input: 0, arrival: s)
+        }
+        var outbox = Outbox()
+        for t in monitor.takeTransitions() where t.kind.notifies { outbox.enqueue(t, sinks: ["journal"], now: 100_700) }
+        let cp = Checkpoint(savedAt: 100_700, monitor: monitor.snapshot(), files: [], outbox: outbox)
+        #expect(cp.long != nil, "the SLO keeps long-window tiers")
+
+        let dir = try tempDir()
+        try CheckpointStore(directory: dir, logger: Logger(label: "test")).save(cp)
+        let streamed = try Data(contentsOf: URL(fileURLWithPath: dir + "/state.json"))
+        #expect(streamed.count > CheckpointWriter.bufferBytes, "the file was written in several pieces")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let viaEncoder = try JSONDecoder().decode(Checkpoint.self, from: encoder.encode(cp))
+        let back = try JSONDecoder().decode(Checkpoint.self, from: streamed)
+        #expect(back.inputs == viaEncoder.inputs && back.inputs == cp.inputs)
+        #expect(back.inputs["we\"b\\x"]?.codes["502"] == cp.inputs["we\"b\\x"]?.codes["502"])
+        #expect(back.long == viaEncoder.long && back.long == cp.long)
+        #expect(back.alerts == cp.alerts && back.outbox == cp.outbox)
+        #expect(back.evaluatedThrough == cp.evaluatedThrough && back.clock == cp.clock && back.savedAt == cp.savedAt)
+        #expect(back.version == Checkpoint.currentVersion)
+        // The restored monitor counts the same window as the one saved.
+        var restored = Monitor(inputs: inputs, rules: rules, clock: .lines)
+        restored.restore(back.monitor)
+        #expect(restored.snapshot() == monitor.snapshot())
+    }
 }

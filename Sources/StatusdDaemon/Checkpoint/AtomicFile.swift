@@ -7,22 +7,35 @@ import Glibc
 /// rename, directory fsync. The state file and the silences file are written this way.
 enum AtomicFile {
     static func write(_ data: Data, to path: String, mode: mode_t = 0o640) throws {
+        try write(to: path, mode: mode) { piece in try data.withUnsafeBytes { try piece($0) } }
+    }
+
+    /// As `write(_:to:)`, with the contents handed over in pieces by `body` (a large document is
+    /// never held whole in memory).
+    static func write(to path: String, mode: mode_t = 0o640,
+                      _ body: (_ piece: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let tmp = path + ".tmp"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw Errno(errno) }
-        var ok = data.withUnsafeBytes { raw -> Bool in
-            var off = 0
-            while off < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { return false }
-                off += n
+        var ok = true
+        do {
+            try body { raw in
+                var off = 0
+                while off < raw.count {
+                    let n = Glibc.write(fd, raw.baseAddress! + off, raw.count - off)
+                    if n < 0, errno == EINTR { continue }
+                    guard n > 0 else { throw Errno(errno) }
+                    off += n
+                }
             }
-            return true
+        } catch {
+            close(fd)
+            unlink(tmp)
+            throw error
         }
-        ok = ok && fsync(fd) == 0
+        ok = fsync(fd) == 0
         let failure = errno
         close(fd)
         guard ok else { unlink(tmp); throw Errno(failure) }

@@ -48,6 +48,11 @@ final class CheckpointStore {
     }
 
     func save(_ checkpoint: Checkpoint) throws {
-        try AtomicFile.write(try encoder.encode(checkpoint), to: path)
+        try AtomicFile.write(to: path) { piece in
+            try withoutActuallyEscaping(piece) { piece in
+                var writer = CheckpointWriter { bytes in try bytes.withUnsafeBytes { try piece($0) } }
+                try writer.write(checkpoint, encoder: encoder)
+            }
+        }
     }
 }
