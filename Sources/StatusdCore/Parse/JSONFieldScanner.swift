@@ -26,9 +26,6 @@ struct JSONFieldScanner: Sendable {
     let pathCount: Int
     private let segments: [Segment]
     private let keyBytes: [UInt8]
-    /// The segments that are a whole path at the top level (`status`, not `request.status`): all
-    /// that `scanFlat` needs.
-    private let topKeys: [Segment]
 
     init(paths: [String]) {
         pathCount = paths.count
@@ -43,104 +40,6 @@ struct JSONFieldScanner: Sendable {
         }
         self.segments = segments
         self.keyBytes = keyBytes
-        topKeys = segments.filter { $0.depth == 0 && $0.last }
-    }
-
-    /// The fast path for the usual line: a flat object (string and plain scalar values only) with
-    /// no backslash anywhere after its brace. Every quote is then a string's start or end, so the
-    /// quotes are found in one pass over the line, eight bytes at a time, never looked at twice
-    /// (`QuoteCursor`), and a key is compared only when its length is a wanted key's.
-    ///
-    /// On success the value ranges are what `scanObject` gives and the object is `simple`; it
-    /// returns where the object ends. Anything else (a nested object, an array, a backslash, a
-    /// bare value holding a quote, bracket, brace or blank, a malformed object) gives nil and
-    /// leaves the line to `scanObject`, which decides.
-    func scanFlat(_ p: UnsafeRawBufferPointer, from start: Int, into found: inout [Range<Int>?]) -> Int? {
-        let n = p.count
-        guard pathCount < 63, n - start >= 8, let base = p.baseAddress, p[start] == UInt8(ascii: "{"),
-              memchr(base + start, Int32(ASCII.backslash), n - start) == nil else { return nil }
-        let all = (1 << pathCount) - 1
-        return found.withUnsafeMutableBufferPointer { f -> Int? in
-            for k in f.indices { f[k] = nil }
-            return keyBytes.withUnsafeBytes { kb -> Int? in
-                topKeys.withUnsafeBufferPointer { tops -> Int? in
-                    var quotes = QuoteCursor(p, from: start)
-                    var foundMask = 0
-                    var i = start + 1
-                    Self.skipBlanks(p, &i)
-                    while true {
-                        // "key"
-                        guard i < n, p[i] == ASCII.quote, quotes.next() == i else { return nil }
-                        let keyEnd = quotes.next()
-                        guard keyEnd < n else { return nil }
-                        let keyStart = i + 1
-                        i = keyEnd + 1
-                        Self.skipBlanks(p, &i)
-                        guard i < n, p[i] == ASCII.colon else { return nil }
-                        i += 1
-                        Self.skipBlanks(p, &i)
-                        guard i < n else { return nil }
-                        var here = 0
-                        if foundMask != all {
-                            let length = keyEnd - keyStart
-                            for t in tops where t.count == length && foundMask & (1 << t.path) == 0 {
-                                if Self.same(base + keyStart, kb.baseAddress! + t.start, length) { here |= 1 << t.path }
-                            }
-                        }
-                        // : value
-                        let value: Range<Int>
-                        if p[i] == ASCII.quote {
-                            guard quotes.next() == i else { return nil }
-                            let end = quotes.next()
-                            guard end < n else { return nil }
-                            value = (i + 1)..<end
-                            i = end + 1
-                        } else {
-                            let s = i
-                            while i < n {
-                                let b = p[i]
-                                if b == UInt8(ascii: ",") || b == UInt8(ascii: "}") { break }
-                                if b <= ASCII.space || b == ASCII.quote || b == UInt8(ascii: "{") || b == UInt8(ascii: "[") || b == UInt8(ascii: "]") {
-                                    return nil
-                                }
-                                i += 1
-                            }
-                            value = s..<i
-                        }
-                        if here != 0 {
-                            for k in f.indices where here & (1 << k) != 0 && f[k] == nil {
-                                f[k] = value
-                                foundMask |= 1 << k
-                            }
-                        }
-                        Self.skipBlanks(p, &i)
-                        guard i < n else { return nil }
-                        if p[i] == UInt8(ascii: ",") {
-                            i += 1
-                            Self.skipBlanks(p, &i)
-                            continue
-                        }
-                        if p[i] == UInt8(ascii: "}") { return i + 1 }
-                        return nil
-                    }
-                }
-            }
-        }
-    }
-
-    /// Whether `count` bytes at `a` and `b` are equal: a short key byte by byte, inline (a
-    /// `memcmp` call costs more than the compare).
-    @inline(__always)
-    private static func same(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
-        guard count <= 16 else { return memcmp(a, b, count) == 0 }
-        for k in 0..<count where a.load(fromByteOffset: k, as: UInt8.self) != b.load(fromByteOffset: k, as: UInt8.self) { return false }
-        return true
-    }
-
-    /// As `Walk.skipSpace`: spaces, tabs, line feeds and carriage returns.
-    @inline(__always)
-    private static func skipBlanks(_ p: UnsafeRawBufferPointer, _ i: inout Int) {
-        while i < p.count, p[i] <= ASCII.space, p[i] == ASCII.space || p[i] == ASCII.tab || p[i] == UInt8(ascii: "\n") || p[i] == ASCII.cr { i += 1 }
     }
 
     /// The value range of each wanted path (nil when absent); `false` when the text is not an object.
@@ -274,53 +173,5 @@ struct JSONFieldScanner: Sendable {
             guard s.count > 0 else { return true }
             return memcmp(p.baseAddress! + r.lowerBound, keys.baseAddress! + s.start, s.count) == 0
         }
-    }
-}
-
-/// The quotes of a line in order, each found once: the bytes are read eight at a time and every
-/// quote of a word is handed out before the next word is read. Exact per byte (no borrow between
-/// bytes, unlike `WordScan.equal`), because every flagged byte is used, not only the first.
-struct QuoteCursor {
-    private let p: UnsafeRawBufferPointer
-    private var at: Int
-    private var bits: UInt64
-
-    /// Needs at least eight bytes in `p` (the last word is read ending at the buffer's end).
-    @inline(__always)
-    init(_ p: UnsafeRawBufferPointer, from start: Int) {
-        self.p = p
-        at = start
-        bits = Self.flags(p, at: start)
-    }
-
-    /// The next quote's index, or `p.count` when there is none.
-    @inline(__always)
-    mutating func next() -> Int {
-        while bits == 0 {
-            at &+= 8
-            if at >= p.count { return p.count }
-            bits = Self.flags(p, at: at)
-        }
-        let k = at &+ bits.trailingZeroBitCount &>> 3
-        bits &= bits &- 1
-        return k
-    }
-
-    /// High bit of each byte of `p[j..<j + 8]` that is a quote (bytes past the end are not).
-    @inline(__always)
-    private static func flags(_ p: UnsafeRawBufferPointer, at j: Int) -> UInt64 {
-        let n = p.count
-        let w: UInt64
-        if j &+ 8 <= n {
-            w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: j, as: UInt64.self))
-        } else {
-            // The last word, read ending at the end and shifted down: the missing bytes become 0.
-            w = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)) &>> UInt64(8 &* (j &- (n &- 8)))
-        }
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        let x = w ^ 0x2222_2222_2222_2222
-        let t = (x & low7) &+ low7
-        // Bytes shifted in are 0, and 0 ^ 0x22 is never flagged.
-        return ~(t | x | low7)
     }
 }

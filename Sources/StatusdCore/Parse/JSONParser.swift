@@ -49,13 +49,7 @@ public struct JSONParser: LineParser {
             return line.allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab }) ? .ignored : .unparsed
         }
         depth = 0; inString = false; escaped = false
-        // Most lines: a flat object without escapes, its quotes found in one pass (`scanFlat`).
-        if let end = scanner.scanFlat(line, from: brace, into: &found) {
-            track(line, from: end)
-            if depth <= 0 { return entry(line) }
-            depth = 0; inString = false; escaped = false
-        }
-        // One pass for the other lines: a simple object (see `scanObject`) leaves the brace tracker
+        // One pass for most lines: a simple object (see `scanObject`) leaves the brace tracker
         // where it started, so only what follows the object needs tracking.
         if let scanned = scanner.scanObject(line, from: brace, into: &found), scanned.simple {
             track(line, from: scanned.end)
@@ -122,7 +116,6 @@ public struct JSONParser: LineParser {
     }
 
     private static func firstBrace(_ line: UnsafeRawBufferPointer) -> Int? {
-        if line.count > 0, line[0] == UInt8(ascii: "{") { return 0 }
         guard let base = line.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: "{")), line.count) else { return nil }
         return UnsafeRawPointer(hit) - base
     }
