@@ -163,4 +163,34 @@ struct LabelGroupTests {
         _ = Self.traffic(&m, seconds: 0..<20) { _, _ in false }
         #expect(m.rules[0].series[0].top.isEmpty)
     }
+
+    @Test("replay reads each line's bytes for label groups and gives live's transitions")
+    func replaySameAsLive() {
+        var text = ""
+        for s in Int64(0)..<300 {
+            for k in 0..<10 {
+                for h in ["a.example", "b.example"] {
+                    let down = h == "b.example" && s >= 100 && s < 200 && k % 2 == 0
+                    text += Self.line(host: h, path: down ? "/api/x/\(k)" : "/ok", code: down ? 502 : 200, at: Self.t0 + s) + "\n"
+                }
+            }
+        }
+        var live = Monitor(inputs: [Self.input()], rules: [Self.rule([.host])], clock: .live)
+        // Read as a backlog: every line at once, after the fact.
+        for l in text.split(separator: "\n") { Self.feed(&live, String(l), at: Self.t0 + 300) }
+        live.advance(wallClock: Self.t0 + 301)
+        let liveOut = live.takeTransitions()
+
+        var session = ReplaySession(rules: [Self.rule([.host])])
+        #expect(session.needsLines)
+        session.readLabels(as: .combined, options: FormatOptions())
+        var decoder = FileDecoder(format: .combined)
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { decoder.decode(UnsafeRawBufferPointer($0), input: 0, arrival: 0, into: &session) }
+        session.finish()
+        let summary = { (ts: [AlertTransition]) in ts.filter { $0.kind != .pending }.map { "\($0.kind.rawValue) \($0.group ?? "-") \($0.at - Self.t0)" } }
+        #expect(summary(session.timeline) == summary(liveOut))
+        #expect(summary(session.timeline).first?.hasPrefix("firing b.example") == true, "\(summary(session.timeline))")
+        #expect(session.timeline.first { $0.kind == .firing }?.topPaths?.first?.value == "/api/x/:id")
+    }
 }
