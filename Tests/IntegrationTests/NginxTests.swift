@@ -40,8 +40,10 @@ struct NginxTests {
         try nginx.hit("/unavailable", count: 30) // 503
         let firing = try Journald.waitForAlert(pid: daemon.pid, rule: "server-errors", state: "firing")
         #expect(firing != nil, "stderr: \(daemon.stderrText)")
+        // It fires as soon as the 502s cross the limit, within their second: the 503s after them
+        // may come too late to be named.
         let codes = (firing?["STATUSD_CODES"] as? String) ?? ""
-        #expect(codes.contains("502:") && codes.contains("503:"))
+        #expect(codes.contains("502:"), "codes: \(codes)")
 
         try nginx.hit("/ok", count: 1300)
         let resolved = try Journald.waitForAlert(pid: daemon.pid, rule: "server-errors", state: "resolved", timeout: 30)
