@@ -102,3 +102,26 @@ func raiseDescriptorLimit(to wanted: UInt) -> UInt {
     }
     return UInt(limit.rlim_cur)
 }
+
+extension RawConnection {
+    /// Waits (up to `timeout` seconds, polling all at once) for what each of `connections` is sent
+    /// first; returns the indices of those whose answer starts with `prefix`.
+    static func answered(_ connections: [RawConnection], prefix: String, timeout: Double) -> Set<Int> {
+        var text = [[UInt8]](repeating: [], count: connections.count)
+        var done = Set<Int>()
+        var chunk = [UInt8](repeating: 0, count: 512)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline, done.count < connections.count {
+            let open = connections.indices.filter { !done.contains($0) }
+            var fds = open.map { pollfd(fd: connections[$0].fd, events: Int16(POLLIN), revents: 0) }
+            guard poll(&fds, nfds_t(fds.count), 100) > 0 else { continue }
+            for (k, p) in fds.enumerated() where p.revents != 0 {
+                let i = open[k]
+                let n = recv(connections[i].fd, &chunk, chunk.count, Int32(MSG_DONTWAIT))
+                if n > 0 { text[i] += chunk[0..<n] } else { done.insert(i) }
+                if text[i].count >= prefix.utf8.count { done.insert(i) }
+            }
+        }
+        return Set(text.indices.filter { String(decoding: text[$0], as: UTF8.self).hasPrefix(prefix) })
+    }
+}
