@@ -15,6 +15,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The status socket and the metrics listener: SwiftNIO's HTTP/1 codec (already in the graph
+        // through async-http-client) and the Prometheus exposition format.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libsystemd (journald, sd_notify) through pkg-config; Debian: libsystemd-dev.
@@ -55,6 +59,12 @@ let package = Package(
                 // Chat and webhook sinks: HTTPS with the system's CA store; HMAC for signatures.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // The status socket and metrics listener (HTTP/1 on NIO event loops), and the
+                // Prometheus registry the metrics are folded into at each scrape.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
-need=(libsystemd-dev zlib1g-dev pkg-config systemd nginx-light logrotate curl python3 lintian binutils chromium fonts-dejavu-core prometheus-alertmanager)
+need=(libsystemd-dev zlib1g-dev pkg-config systemd nginx-light logrotate curl python3 lintian binutils chromium fonts-dejavu-core prometheus prometheus-alertmanager)
 missing=()
 for p in "${need[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -18,6 +18,8 @@ fi
 $SUDO systemctl stop nginx >/dev/null 2>&1 || true
 # Likewise Alertmanager's on port 9093: the tests start their own on free loopback ports.
 $SUDO systemctl stop prometheus-alertmanager >/dev/null 2>&1 || true
+# Likewise prometheus (on :9090); the tests run their own on a free port with a temporary store.
+$SUDO systemctl stop prometheus prometheus-node-exporter >/dev/null 2>&1 || true
 swift build
 log=$(mktemp)
 set +e

@@ -46,6 +46,8 @@ public struct ConfigLoader {
                 config.rules = reader.sequence(value, "rules").compactMap { rule($0) }
             case "status":
                 status(value, into: &config)
+            case "metrics":
+                metrics(value, into: &config)
             case "sinks":
                 config.sinks = sinks(value)
             case "state_dir":
@@ -55,7 +57,7 @@ public struct ConfigLoader {
             case "log_level":
                 config.logLevel = reader.choice(value, "log_level", ["trace", "debug", "info", "notice", "warning", "error", "critical"]) ?? config.logLevel
             default:
-                reader.unknownKey(key, in: "the top level", known: ["inputs", "rules", "sinks", "status", "state_dir", "log_level", "host"])
+                reader.unknownKey(key, in: "the top level", known: ["inputs", "rules", "sinks", "status", "metrics", "state_dir", "log_level", "host"])
             }
         }
         if !sawInputs { reader.fail(root, "`inputs` is missing: name at least one log to watch") }

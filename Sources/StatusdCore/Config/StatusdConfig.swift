@@ -6,6 +6,11 @@ public struct StatusdConfig: Sendable, Equatable {
     public var sinks: [SinkConfig] = []
     /// The status socket (HTTP + JSON on a Unix socket).
     public var statusSocket: String = "/run/statusd/statusd.sock"
+    /// Connections the status socket serves at once (`status.max_connections`): far more than
+    /// operators and checks need, few enough to bound the descriptors a local client can hold.
+    public var statusMaxConnections: Int = 1024
+    /// The Prometheus listener (`metrics:`); nil, the default, serves no metrics.
+    public var metrics: MetricsConfig?
     /// Where checkpoints live.
     public var stateDir: String = "/var/lib/statusd"
     /// The daemon's own log level: trace, debug, info, notice, warning, error, critical.

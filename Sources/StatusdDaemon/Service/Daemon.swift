@@ -4,12 +4,14 @@ import ServiceLifecycle
 import StatusdCore
 import UnixSignals
 
-/// `statusd run`: the pipeline, alert delivery, the status socket and reloads in one service group
+/// `statusd run`: the pipeline, alert delivery, the status socket, the metrics listener and reloads in one service group
 /// that stops gracefully on SIGTERM or SIGINT.
 public enum Daemon {
     public static func run(config: StatusdConfig, configPath: String, version: String) async throws {
         let logger = Logger(label: "statusd")
         let stateLock = try StateDirectoryLock(directory: config.stateDir)
+        // Room for the servers' connections besides the logs (soft limit up to the hard one).
+        DescriptorLimit.raise()
         defer { withExtendedLifetime(stateLock) {} }
         // Chat and webhook sinks: a URL or secret that cannot be read refuses the start.
         let resolved = try SinkFactory.resolve(config.sinks).get()
@@ -38,13 +40,19 @@ public enum Daemon {
                 return nil
             }
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: PipelineService(pipeline: pipeline)),
+            .init(service: DeliveryService(pipeline: pipeline, board: board, doorbell: doorbell, logger: logger, maxBackoff: 30)),
+            .init(service: StatusService(path: config.statusSocket, maxConnections: config.statusMaxConnections,
+                                         pipeline: pipeline, version: version, logger: logger)),
+            .init(service: ReloadService(pipeline: pipeline, logger: logger, prepare: reloadSinks)),
+        ]
+        // The Prometheus listener, when `metrics:` is configured (a change takes effect on restart).
+        if let metrics = config.metrics {
+            services.append(.init(service: MetricsService(config: metrics, pipeline: pipeline, version: version, logger: logger)))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: PipelineService(pipeline: pipeline)),
-                .init(service: DeliveryService(pipeline: pipeline, board: board, doorbell: doorbell, logger: logger, maxBackoff: 30)),
-                .init(service: StatusService(path: config.statusSocket, pipeline: pipeline, version: version, logger: logger)),
-                .init(service: ReloadService(pipeline: pipeline, logger: logger, prepare: reloadSinks)),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         do {

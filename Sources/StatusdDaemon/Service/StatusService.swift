@@ -9,8 +9,8 @@ import StatusdCore
 public struct StatusService: Service {
     let server: StatusServer
 
-    public init(path: String, pipeline: Pipeline, version: String, logger: Logger) {
-        server = StatusServer(path: path, logger: logger) { method, target, body in
+    public init(path: String, maxConnections: Int, pipeline: Pipeline, version: String, logger: Logger) {
+        server = StatusServer(path: path, maxConnections: maxConnections, logger: logger) { method, target, body in
             Self.route(method: method, target: target, body: body, pipeline: pipeline, version: version)
         }
     }
@@ -39,8 +39,8 @@ public struct StatusService: Service {
     }
 
     public func run() async throws {
-        try server.start()
+        try await server.start()
         try? await gracefulShutdown()
-        server.stop()
+        await server.stop()
     }
 }
