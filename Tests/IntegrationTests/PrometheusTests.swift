@@ -82,6 +82,9 @@ struct PrometheusTests {
         #expect(try prometheus.query("statusd_rule_limit{rule=\"server-errors\"}").map(\.value) == [0.05])
         #expect(try prometheus.query("statusd_build_info").first?.labels["version"]?.isEmpty == false)
         #expect(try prometheus.query("up{job=\"statusd\"}").map(\.value) == [1])
+        // SIGTERM stops the servers with the rest: a clean exit, and the listener's port is free again.
+        #expect(daemon.stop() == 0, "\(daemon.stderrText.suffix(2000))")
+        #expect(RawConnection(tcpPort: metricsPort) == nil, "the metrics port still accepts after exit")
     }
 
     @Test("the example Prometheus config and rules pass promtool, and the rules' unit tests hold")
