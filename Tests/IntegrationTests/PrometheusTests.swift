@@ -82,6 +82,21 @@ struct PrometheusTests {
         #expect(try prometheus.query("statusd_rule_limit{rule=\"server-errors\"}").map(\.value) == [0.05])
         #expect(try prometheus.query("statusd_build_info").first?.labels["version"]?.isEmpty == false)
         #expect(try prometheus.query("up{job=\"statusd\"}").map(\.value) == [1])
+        // A port already taken (here, Prometheus' own) ends the start with an error that says
+        // which; the rest of the daemon stops with it rather than run on unreachable.
+        let other = try TempDir("prom-busy")
+        try other.write("access.log", "")
+        try other.write("statusd.yaml", config(other, metricsPort: prometheus.port))
+        let busy = try StatusdProcess(config: other.file("statusd.yaml"), socket: other.file("s.sock"), dir: other)
+        let ended = Proc.waitFor(15) { !busy.process.isRunning }
+        #expect(ended, "statusd runs on with its metrics port in use")
+        if ended {
+            #expect(busy.process.terminationStatus != 0)
+            #expect(busy.stderrText.contains("metrics.listen 127.0.0.1:\(prometheus.port)"), "\(busy.stderrText.suffix(1000))")
+        } else {
+            busy.process.interrupt()
+            kill(busy.process.processIdentifier, SIGKILL)
+        }
         // SIGTERM stops the servers with the rest: a clean exit, and the listener's port is free again.
         #expect(daemon.stop() == 0, "\(daemon.stderrText.suffix(2000))")
         #expect(RawConnection(tcpPort: metricsPort) == nil, "the metrics port still accepts after exit")

@@ -2,6 +2,10 @@ import Foundation
 import ServiceLifecycle
 
 /// Runs the pipeline on its own thread for the life of the service group.
+///
+/// The pipeline stops on graceful shutdown (SIGTERM) and on cancellation: when another service
+/// of the group fails (a metrics port already in use), the group cancels the rest, and a pipeline
+/// left running would keep the process alive with nothing listening for signals any more.
 public struct PipelineService: Service {
     let pipeline: Pipeline
 
@@ -9,18 +13,21 @@ public struct PipelineService: Service {
 
     public func run() async throws {
         let pipeline = self.pipeline
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let thread = Thread {
-                pipeline.run()
-                done.resume()
-            }
-            thread.name = "statusd-pipeline"
-            thread.start()
-            Task {
-                // Ends on graceful shutdown or cancellation; either way the pipeline stops.
-                try? await gracefulShutdown()
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    let thread = Thread {
+                        pipeline.run()
+                        done.resume()
+                    }
+                    thread.name = "statusd-pipeline"
+                    thread.start()
+                }
+            } onGracefulShutdown: {
                 pipeline.stop()
             }
+        } onCancel: {
+            pipeline.stop()
         }
     }
 }
