@@ -49,6 +49,14 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
+    /// A request NIO's decoder could not read (garbage, a TLS hello to the plain port, a head over
+    /// the limit): the protocol error handler before this one has answered 400; the connection
+    /// ends here rather than at the idle timeout.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        deadline?.cancel()
+        context.close(promise: nil)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (unwrapInboundIn(data), phase) {
         case (.head(let head), .waiting):

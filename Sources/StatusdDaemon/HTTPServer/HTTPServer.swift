@@ -40,7 +40,9 @@ public final class HTTPServer: Sendable {
     public func start() async throws {
         let limits = self.limits, limiter = self.limiter, route = self.route
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 128)
+            // A burst of clients waits in the kernel's queue to be accepted (and admitted or
+            // refused at once), not in SYN retries that answer them seconds later.
+            .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture(withResultOf: {
