@@ -41,12 +41,7 @@ extension Monitor {
                     guard let step = state.step(reading, rule.policy, now: open), step.kind == .firing else { continue }
                     rules[r].series[k].tracks[t].state = state
                     rules[r].series[k].tracks[t].reading = reading
-                    let track = rules[r].series[k].tracks[t]
-                    let series = rules[r].series[k]
-                    produced.append(AlertTransition(
-                        rule: rule, kind: step.kind, reading: reading, inputs: series.inputs.map { inputs[$0].name },
-                        at: open, seenAt: max(seenClock, open), state: track.state, firedAt: track.state.firedAt,
-                        group: series.group, track: track.name, notice: step.notice))
+                    produce(step, r, k, t, reading, at: open)
                 }
             }
         }

@@ -97,18 +97,23 @@ extension Monitor {
                     let reading = readings[t]
                     rules[r].series[k].tracks[t].reading = reading
                     guard let step = rules[r].series[k].tracks[t].state.step(reading, policy, now: s) else { continue }
-                    let track = rules[r].series[k].tracks[t]
-                    let series = rules[r].series[k]
-                    produced.append(AlertTransition(
-                        rule: rule, kind: step.kind, reading: reading, inputs: series.inputs.map { inputs[$0].name },
-                        at: s, seenAt: max(seenClock, s), state: track.state, firedAt: track.state.firedAt,
-                        group: series.group, track: track.name, notice: step.notice))
+                    produce(step, r, k, t, reading, at: s)
                 }
             }
             rules[r].history.sample(rules[r].reading.value, at: s)
             if trace != nil { trace!.record(rules[r], at: s) }
         }
         if produced.count > before { attachLabels(from: before); applyInhibitions(from: before) }
+    }
+
+    /// Records the transition `step` of track `t` of series `k` of rule `r` at second `s`.
+    mutating func produce(_ step: AlertStep, _ r: Int, _ k: Int, _ t: Int, _ reading: RuleReading, at s: Int64) {
+        let track = rules[r].series[k].tracks[t]
+        let series = rules[r].series[k]
+        produced.append(AlertTransition(
+            rule: rules[r].rule, kind: step.kind, reading: reading, inputs: series.inputs.map { inputs[$0].name },
+            at: s, seenAt: max(seenClock, s), state: track.state, firedAt: track.state.firedAt,
+            group: series.group, track: track.name, notice: step.notice))
     }
 
     /// Marks this second's firing notifications of rules inhibited by another rule's firing alert

@@ -97,16 +97,7 @@ extension Monitor {
     mutating func flushGroup(_ r: Int, _ s: Int) {
         guard rules[r].series[s].own?.hasPending == true else { return }
         rules[r].series[s].own!.flush(changes: &changes)
-        for k in rules[r].series[s].exact.indices {
-            for c in changes where rules[r].series[s].exact[k].covers(c.second) { rules[r].series[s].exact[k].apply(c.code, c.delta) }
-        }
-        if !rules[r].series[s].long.isEmpty {
-            let match = rules[r].rule.match
-            for c in changes where c.delta > 0 && c.second <= rules[r].series[s].long.ingestedThrough {
-                let m: UInt64 = match.contains(StatusCode(unchecked: c.code)) ? UInt64(c.delta) : 0
-                rules[r].series[s].long.addLate(c.second, total: UInt64(c.delta), matched: m)
-            }
-        }
+        applyChanges(r, s)
         changes.removeAll(keepingCapacity: true)
     }
 

@@ -173,19 +173,22 @@ public struct Monitor: LineSink, Sendable {
         guard inputs[i].tally.hasPending else { return }
         inputs[i].tally.flush(changes: &changes)
         guard !changes.isEmpty else { return }
-        for (r, s) in watchers[i] {
-            for k in rules[r].series[s].exact.indices {
-                for c in changes where rules[r].series[s].exact[k].covers(c.second) { rules[r].series[s].exact[k].apply(c.code, c.delta) }
-            }
-            if !rules[r].series[s].long.isEmpty {
-                let match = rules[r].rule.match
-                for c in changes where c.delta > 0 && c.second <= rules[r].series[s].long.ingestedThrough {
-                    let m: UInt64 = match.contains(StatusCode(unchecked: c.code)) ? UInt64(c.delta) : 0
-                    rules[r].series[s].long.addLate(c.second, total: UInt64(c.delta), matched: m)
-                }
-            }
-        }
+        for (r, s) in watchers[i] { applyChanges(r, s) }
         changes.removeAll(keepingCapacity: true)
+    }
+
+    /// Applies the ring changes just flushed to series `s` of rule `r`: its exact sums covering
+    /// them, and its long buckets for seconds they already took in (late lines).
+    mutating func applyChanges(_ r: Int, _ s: Int) {
+        for k in rules[r].series[s].exact.indices {
+            for c in changes where rules[r].series[s].exact[k].covers(c.second) { rules[r].series[s].exact[k].apply(c.code, c.delta) }
+        }
+        guard !rules[r].series[s].long.isEmpty else { return }
+        let match = rules[r].rule.match
+        for c in changes where c.delta > 0 && c.second <= rules[r].series[s].long.ingestedThrough {
+            let m: UInt64 = match.contains(StatusCode(unchecked: c.code)) ? UInt64(c.delta) : 0
+            rules[r].series[s].long.addLate(c.second, total: UInt64(c.delta), matched: m)
+        }
     }
 
     mutating func flushAll() {
