@@ -144,19 +144,10 @@ struct CheckpointWriter {
         out.append(UInt8(ascii: "0") + UInt8(v % 10))
     }
 
-    /// A JSON string: quotes, backslashes and control characters escaped.
+    /// A JSON string, quoted as every JSON statusd writes (`JSONValue.quote`).
     private mutating func string(_ s: String) {
-        out.append(UInt8(ascii: "\""))
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: out.append(b)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        var text = ""
+        JSONValue.quote(s, into: &text)
+        out.append(contentsOf: text.utf8)
     }
 }

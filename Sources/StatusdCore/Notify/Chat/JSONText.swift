@@ -47,7 +47,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     /// A JSON string: quotes, backslashes, control characters and U+2028/U+2029 escaped.
-    static func quote(_ s: String, into out: inout String) {
+    public static func quote(_ s: String, into out: inout String) {
         out += "\""
         for u in s.unicodeScalars {
             switch u {
