@@ -21,6 +21,26 @@ struct WindowTests {
         #expect(w.sum(lastSeconds: 60, endingAt: 1200, matching: fiveXX).total == 0)
     }
 
+    @Test("a second with more distinct codes than fit inline keeps every count, and a reused slot forgets them")
+    func manyCodesInOneSecond() {
+        let codes: [UInt16] = [200, 301, 302, 304, 404, 499, 500, 502, 503]
+        var w = StatusWindow(capacitySeconds: 10)
+        for round in 1...3 {
+            for (k, c) in codes.enumerated() { w.add(StatusCode(Int(c))!, count: UInt32(k + round), at: 500) }
+        }
+        let b = w.bucket(at: 500)!
+        #expect(b.codeCount == codes.count)
+        #expect(b.codes == codes)
+        #expect(b.counts == codes.indices.map { UInt32(3 * $0 + 6) })
+        let sum = w.sum(lastSeconds: 1, endingAt: 500, matching: fiveXX)
+        #expect(sum.total == b.total)
+        #expect(sum.matched == UInt64((6...8).reduce(0) { $0 + 3 * $1 + 6 }))
+        // Ten seconds on, the slot holds second 510 only.
+        w.add(StatusCode(200)!, count: 1, at: 510)
+        #expect(w.bucket(at: 500) == nil)
+        #expect(w.bucket(at: 510)!.codes == [200] && w.bucket(at: 510)!.total == 1)
+    }
+
     @Test("a late line lands in its own second while that second is in the ring")
     func lateLines() {
         var w = StatusWindow(capacitySeconds: 300)

@@ -57,8 +57,8 @@ extension Monitor {
         var previous: UInt64 = 0, current: UInt64 = 0
         let windows = series.own.map { [$0.window] } ?? series.inputs.map { inputs[$0].tally.window }
         for w in windows {
-            w.withBucket(at: open - 1) { b in for n in b.counts { previous &+= UInt64(n) } }
-            w.withBucket(at: open) { b in for n in b.counts { current &+= UInt64(n) } }
+            w.withBucket(at: open - 1) { b in previous &+= b.total }
+            w.withBucket(at: open) { b in current &+= b.total }
         }
         return previous > current ? previous - current : 0
     }

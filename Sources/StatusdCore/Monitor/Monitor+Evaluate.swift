@@ -59,10 +59,10 @@ extension Monitor {
             var total: UInt64 = 0, matched: UInt64 = 0
             for w in windows {
                 w.withBucket(at: t) { b in
-                    for i in b.codes.indices {
-                        let n = UInt64(b.counts[i])
+                    b.forEach { code, count in
+                        let n = UInt64(count)
                         total &+= n
-                        if match.contains(StatusCode(unchecked: b.codes[i])) { matched &+= n }
+                        if match.contains(StatusCode(unchecked: code)) { matched &+= n }
                     }
                 }
             }

@@ -65,7 +65,8 @@ public struct InputTally: Sendable {
         for (code, count) in pending.drain() {
             let added = window.add(code, count: count, at: second) { old in
                 guard reporting else { return }
-                for k in old.codes.indices { changes.append(RingChange(second: old.second, code: old.codes[k], delta: -Int64(old.counts[k]))) }
+                let second = old.second
+                old.forEach { code, count in changes.append(RingChange(second: second, code: code, delta: -Int64(count))) }
             }
             if added {
                 if reporting { changes.append(RingChange(second: second, code: code.rawValue, delta: Int64(count))) }
@@ -97,9 +98,7 @@ public struct InputTally: Sendable {
         let old = window
         window = StatusWindow(capacitySeconds: windowSeconds)
         old.forEachBucket { bucket in
-            for k in bucket.codes.indices {
-                window.add(StatusCode(unchecked: bucket.codes[k]), count: bucket.counts[k], at: bucket.second)
-            }
+            bucket.forEach { code, count in window.add(StatusCode(unchecked: code), count: count, at: bucket.second) }
         }
     }
 

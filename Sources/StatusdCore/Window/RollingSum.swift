@@ -39,7 +39,7 @@ public struct RollingSum: Sendable {
 
     /// Adds or removes a whole second.
     public mutating func apply(_ bucket: borrowing SecondBucket, sign: Int64) {
-        for k in bucket.codes.indices { apply(bucket.codes[k], sign * Int64(bucket.counts[k])) }
+        bucket.forEach { code, count in apply(code, sign * Int64(count)) }
     }
 
     /// Moves the window's end to `second` over the given rings: one step per second, or a fresh

@@ -60,9 +60,9 @@ public struct StatusWindow: Sendable, Equatable {
         var sum = WindowSum()
         let from = end - min(length, Int64(capacity))
         for bucket in ring where bucket.second > from && bucket.second <= end {
-            for k in bucket.codes.indices {
-                let code = StatusCode(unchecked: bucket.codes[k])
-                let c = UInt64(bucket.counts[k])
+            bucket.forEach { raw, n in
+                let code = StatusCode(unchecked: raw)
+                let c = UInt64(n)
                 sum.total &+= c
                 if set.contains(code) {
                     sum.matched &+= c

@@ -93,8 +93,8 @@ extension InputTally {
         var rows: [Int64] = []
         window.forEachBucket { b in
             rows.append(b.second)
-            rows.append(Int64(b.codes.count))
-            for k in b.codes.indices { rows.append(Int64(b.codes[k])); rows.append(Int64(b.counts[k])) }
+            rows.append(Int64(b.codeCount))
+            b.forEach { code, count in rows.append(Int64(code)); rows.append(Int64(count)) }
         }
         return TallySnapshot(codes: codes, unparsed: totals.unparsed, ignored: totals.ignored,
                              tooLate: tooLate, outOfRange: outOfRange, rows: rows)
