@@ -158,10 +158,52 @@ public struct TieredCounts: Sendable, Equatable {
 
 /// A series' long-window buckets as a checkpoint stores them: per tier its newest bucket index
 /// and its non-empty buckets as `[index, total, matched]`.
+///
+/// The buckets are held flat (`rows`: one array of triples per tier), not one small array per
+/// bucket: a 30-day SLO series has up to 7,200 buckets, a checkpoint of 100 such series is taken
+/// every second, and 720,000 small arrays a second would cost far more than the buckets themselves.
+/// The JSON form is unchanged (`tiers`).
 public struct TieredCountsSnapshot: Codable, Sendable, Equatable {
     public var ingestedThrough: Int64?
-    public var tiers: [[[Int64]]]
+    /// Per tier, `index, total, matched` of each non-empty bucket, flattened.
+    public var rows: [[Int64]]
     public var heads: [Int64?]
+
+    /// Per tier its buckets as `[index, total, matched]` (the checkpoint's JSON form).
+    public var tiers: [[[Int64]]] {
+        get {
+            rows.map { flat in stride(from: 0, to: flat.count - flat.count % 3, by: 3).map { Array(flat[$0..<($0 + 3)]) } }
+        }
+        set {
+            rows = newValue.map { tier in tier.filter { $0.count == 3 }.flatMap { $0 } }
+        }
+    }
+
+    public init(ingestedThrough: Int64?, tiers: [[[Int64]]], heads: [Int64?]) {
+        self.ingestedThrough = ingestedThrough
+        self.heads = heads
+        rows = []
+        self.tiers = tiers
+    }
+
+    init(ingestedThrough: Int64?, rows: [[Int64]], heads: [Int64?]) {
+        self.ingestedThrough = ingestedThrough
+        self.rows = rows
+        self.heads = heads
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(ingestedThrough: try c.decodeIfPresent(Int64.self, forKey: .ingestedThrough),
+                  tiers: try c.decode([[[Int64]]].self, forKey: .tiers), heads: try c.decode([Int64?].self, forKey: .heads))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(ingestedThrough, forKey: .ingestedThrough)
+        try c.encode(tiers, forKey: .tiers)
+        try c.encode(heads, forKey: .heads)
+    }
 
     enum CodingKeys: String, CodingKey {
         case tiers, heads
@@ -171,32 +213,38 @@ public struct TieredCountsSnapshot: Codable, Sendable, Equatable {
 
 extension TieredCounts {
     public var snapshot: TieredCountsSnapshot {
-        var rows: [[[Int64]]] = []
+        var rows: [[Int64]] = []
         for t in tiers {
-            var r: [[Int64]] = []
+            var r: [Int64] = []
             if t.head != .min {
                 var i = t.head - Int64(t.slots) + 1
                 while i <= t.head {
                     let (a, b) = t.bucket(i)
-                    if a > 0 || b > 0 { r.append([i, Int64(a), Int64(b)]) }
+                    if a > 0 || b > 0 { r.append(i); r.append(Int64(a)); r.append(Int64(b)) }
                     i += 1
                 }
             }
             rows.append(r)
         }
-        return TieredCountsSnapshot(ingestedThrough: ingestedThrough.nonNegative, tiers: rows, heads: tiers.map { $0.head.nonNegative })
+        return TieredCountsSnapshot(ingestedThrough: ingestedThrough.nonNegative, rows: rows, heads: tiers.map { $0.head.nonNegative })
     }
 
     /// Takes back saved buckets when the layout matches (same tiers); otherwise leaves it empty.
     public mutating func restore(_ s: TieredCountsSnapshot) {
-        guard s.tiers.count == tiers.count, s.heads.count == tiers.count else { return }
+        guard s.rows.count == tiers.count, s.heads.count == tiers.count else { return }
         for t in tiers.indices {
             guard let head = s.heads[t] else { continue }
             tiers[t].head = head
-            for row in s.tiers[t] where row.count == 3 && row[0] <= head && row[0] > head - Int64(tiers[t].slots) {
-                let k = tiers[t].slot(row[0])
-                tiers[t].totals[k] = UInt32(clamping: row[1])
-                tiers[t].matched[k] = UInt32(clamping: row[2])
+            let flat = s.rows[t]
+            var j = 0
+            while j + 2 < flat.count {
+                let index = flat[j]
+                if index <= head && index > head - Int64(tiers[t].slots) {
+                    let k = tiers[t].slot(index)
+                    tiers[t].totals[k] = UInt32(clamping: flat[j + 1])
+                    tiers[t].matched[k] = UInt32(clamping: flat[j + 2])
+                }
+                j += 3
             }
         }
         ingestedThrough = s.ingestedThrough ?? .min

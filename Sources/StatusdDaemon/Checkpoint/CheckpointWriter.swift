@@ -102,15 +102,17 @@ struct CheckpointWriter {
         append("{")
         if let at = s.ingestedThrough { append("\"ingested_through\":"); number(at); append(",") }
         append("\"tiers\":[")
-        for (n, tier) in s.tiers.enumerated() {
+        for (n, flat) in s.rows.enumerated() {
             if n > 0 { append(",") }
             append("[")
-            for (k, row) in tier.enumerated() {
-                if k > 0 { append(",") }
+            var j = 0
+            while j + 2 < flat.count {
+                if j > 0 { append(",") }
                 append("[")
-                for (j, v) in row.enumerated() { if j > 0 { append(",") }; number(v) }
+                number(flat[j]); append(","); number(flat[j + 1]); append(","); number(flat[j + 2])
                 append("]")
                 try flushIfFull()
+                j += 3
             }
             append("]")
         }
