@@ -1,9 +1,9 @@
 /// Requests and matching requests of one rule series over long windows (up to an SLO's period),
 /// at bounded memory: coarser buckets for older data. The input rings hold the last seconds per
 /// second (windows up to `exactLimit`, 10 minutes); here each tier is a ring of buckets of one
-/// width: per 10 s up to 6 h, per minute up to 3 d, per hour beyond. A window is read from the
-/// finest tier that spans it, so its start is exact to that tier's width. Two `UInt32`s a bucket:
-/// a 30-day SLO costs about 57 KB per series.
+/// width: per 10 s up to 1 h, per minute up to 3 d, per hour beyond. A window is read from the
+/// finest tier that spans it, so its start is exact to that tier's width (a 6 h window to the
+/// minute). Two `UInt32`s a bucket: a 30-day SLO costs about 43 KB per series.
 ///
 /// Seconds are added once, when they are evaluated (`ingest`), so a window read at second `t`
 /// never holds data after `t`, as in live tailing; counts that land late in a second already
@@ -77,8 +77,8 @@ public struct TieredCounts: Sendable, Equatable {
 
     /// The tier widths and spans for windows up to `longest` seconds.
     static func layout(longest: Int64) -> [(width: Int64, span: Int64)] {
-        var out: [(Int64, Int64)] = [(10, min(longest, 6 * 3600))]
-        if longest > 6 * 3600 { out.append((60, min(longest, 3 * 86400))) }
+        var out: [(Int64, Int64)] = [(10, min(longest, 3600))]
+        if longest > 3600 { out.append((60, min(longest, 3 * 86400))) }
         if longest > 3 * 86400 { out.append((3600, longest)) }
         return out
     }
