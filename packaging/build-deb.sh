@@ -20,7 +20,15 @@ trap 'rm -rf "$root" "$work"' EXIT
 mkdir -p "$work/static"
 ln -s "$(g++ -print-file-name=libstdc++.a)" "$work/static/libstdc++.a"
 flags=(-c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -static-libgcc)
-swift build "${flags[@]}" -Xlinker -L"$work/static" --product statusd
+# Resident memory (see packaging/hot-code.sh): every function in its own section, so that lld can
+# lay out the functions a running daemon executes first and together (packaging/statusd.order);
+# relative relocations packed (DT_RELR: 24 KB instead of 3 MB read at every start); and no
+# exported dynamic symbol table (the Swift runtime's link arguments ask for one; nothing here
+# looks symbols up at run time).
+flags+=(-Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xcc -fdata-sections -Xswiftc -use-ld=lld)
+link=(-Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs
+      -Xlinker --symbol-ordering-file="$PWD/packaging/statusd.order" -Xlinker --no-warn-symbol-ordering)
+swift build "${flags[@]}" "${link[@]}" -Xlinker -L"$work/static" --product statusd
 bin=$(swift build "${flags[@]}" --show-bin-path)/statusd
 
 install -Dm0755 "$bin" "$root/usr/bin/statusd"
