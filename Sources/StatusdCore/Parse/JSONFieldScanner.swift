@@ -53,7 +53,10 @@ struct JSONFieldScanner: Sendable {
         self.keyBytes = keyBytes
         let bucket = { (s: Segment) in min(s.count, 63) }
         let sorted = segments.sorted { bucket($0) < bucket($1) }
-        byLength = (0...64).map { k in Int32(sorted.filter { bucket($0) < k }.count) }
+        var starts = [Int32](repeating: 0, count: 65)
+        for s in sorted { starts[bucket(s) + 1] += 1 }
+        for k in 1...64 { starts[k] += starts[k - 1] }
+        byLength = starts
         lengths = segments.reduce(0) { $0 | 1 << UInt64(bucket($1)) }
         cSegments = sorted.map { s in
             let bytes = keyBytes[s.start..<(s.start + s.count)]
