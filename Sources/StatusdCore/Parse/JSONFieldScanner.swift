@@ -5,14 +5,20 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CScan
 
 /// Finds the values of a few wanted keys in one JSON object, on bytes, without building it.
 ///
 /// Paths are dotted (`request.status`) for nested objects. Scalars come back as byte ranges:
 /// a string's contents without quotes, or a number's text. Everything else is skipped.
 ///
-/// Speed: every key segment lives in one flat byte array, so matching a key touches no reference
-/// counts; strings are skipped eight bytes at a time to their closing quote (`WordScan`).
+/// Speed: the C walk `cscan_json_scan_object` (CScan, `cscan_json_walk.h`) reads the object first,
+/// jumping from string to string with the real quotes found 64 bytes at a time (SSE2) and reading
+/// only the bytes between strings. It gives up on anything it cannot read exactly as the byte walk
+/// here does (rare in logs: a quote in a bare value, a backslash outside a string, a truncated or
+/// invalid object), and the byte walk reads those: every key segment lives in one flat byte array,
+/// so matching a key touches no reference counts; strings are skipped eight bytes at a time to their
+/// closing quote (`WordScan`).
 struct JSONFieldScanner: Sendable {
     /// One key segment of a wanted path.
     struct Segment: Sendable {
@@ -26,6 +32,11 @@ struct JSONFieldScanner: Sendable {
     let pathCount: Int
     private let segments: [Segment]
     private let keyBytes: [UInt8]
+    /// The segments for the C walk, sorted by length: those k bytes long (63 or more for k = 63)
+    /// are `cSegments[byLength[k]..<byLength[k + 1]]`, so a key is compared with those only.
+    private let cSegments: [cscan_json_segment]
+    private let byLength: [Int32]
+    private let lengths: UInt64
 
     init(paths: [String]) {
         pathCount = paths.count
@@ -40,6 +51,23 @@ struct JSONFieldScanner: Sendable {
         }
         self.segments = segments
         self.keyBytes = keyBytes
+        let bucket = { (s: Segment) in min(s.count, 63) }
+        let sorted = segments.sorted { bucket($0) < bucket($1) }
+        var starts = [Int32](repeating: 0, count: 65)
+        for s in sorted { starts[bucket(s) + 1] += 1 }
+        for k in 1...64 { starts[k] += starts[k - 1] }
+        byLength = starts
+        lengths = segments.reduce(0) { $0 | 1 << UInt64(bucket($1)) }
+        cSegments = sorted.map { s in
+            let bytes = keyBytes[s.start..<(s.start + s.count)]
+            func word(_ part: ArraySlice<UInt8>) -> UInt64 {
+                part.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            }
+            return cscan_json_segment(path: Int64(s.path), depth: Int64(s.depth), start: Int64(s.start), count: Int64(s.count),
+                                      last: s.last ? 1 : 0, head: word(bytes.prefix(8)),
+                                      headMask: s.count >= 8 ? ~0 : (1 << (8 * UInt64(s.count))) - 1,
+                                      tail: s.count > 8 ? word(bytes.suffix(8)) : 0)
+        }
     }
 
     /// The value range of each wanted path (nil when absent); `false` when the text is not an object.
@@ -51,6 +79,40 @@ struct JSONFieldScanner: Sendable {
     /// `simple`: no array and no bare value holding a quote, brace, bracket or backslash, so that a
     /// brace-and-string tracker run over it ends where it started (outside strings, same depth).
     func scanObject(_ p: UnsafeRawBufferPointer, from start: Int, into found: inout [Range<Int>?]) -> (end: Int, simple: Bool)? {
+        if pathCount < 63, let fast = quoteWalk(p, from: start, into: &found) { return fast }
+        return byteWalk(p, from: start, into: &found)
+    }
+
+    /// `scanObject` by the C walk, or nil where it gives up (then `byteWalk` reads the text).
+    func quoteWalk(_ p: UnsafeRawBufferPointer, from start: Int, into found: inout [Range<Int>?]) -> (end: Int, simple: Bool)? {
+        guard let base = p.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        var i = start
+        while i < p.count, p[i] == ASCII.space || p[i] == ASCII.tab || p[i] == UInt8(ascii: "\n") || p[i] == ASCII.cr { i += 1 }
+        guard i < p.count, p[i] == UInt8(ascii: "{") else { return nil }
+        let n = pathCount
+        return withUnsafeTemporaryAllocation(of: Int64.self, capacity: 2 * n + 1) { ranges in
+            var simple: Int64 = 0
+            var paths: UInt64 = 0
+            let end = keyBytes.withUnsafeBufferPointer { kb in
+                cSegments.withUnsafeBufferPointer { segs in
+                    byLength.withUnsafeBufferPointer { byLength in
+                        cscan_json_scan_object(base, Int64(p.count), Int64(i), kb.baseAddress, segs.baseAddress, byLength.baseAddress,
+                                               lengths, Int64(n), ranges.baseAddress!, &paths, &simple)
+                    }
+                }
+            }
+            guard end >= 0 else { return nil }
+            found.withUnsafeMutableBufferPointer { f in
+                for k in 0..<n {
+                    f[k] = paths & (1 << UInt64(k)) == 0 ? nil : Int(ranges[2 * k])..<Int(ranges[2 * k + 1])
+                }
+            }
+            return (Int(end), simple != 0)
+        }
+    }
+
+    /// `scanObject` byte by byte: what the C walk must agree with wherever it does not give up.
+    func byteWalk(_ p: UnsafeRawBufferPointer, from start: Int, into found: inout [Range<Int>?]) -> (end: Int, simple: Bool)? {
         found.withUnsafeMutableBufferPointer { f in
             for k in f.indices { f[k] = nil }
             return keyBytes.withUnsafeBufferPointer { kb in

@@ -116,6 +116,8 @@ public struct JSONParser: LineParser {
     }
 
     private static func firstBrace(_ line: UnsafeRawBufferPointer) -> Int? {
+        // Most JSON logs start their lines with the object.
+        if let b = line.first, b == UInt8(ascii: "{") { return 0 }
         guard let base = line.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: "{")), line.count) else { return nil }
         return UnsafeRawPointer(hit) - base
     }
