@@ -14,9 +14,17 @@ extension CombinedParser {
     /// copy of the last block.
     mutating func tally(lines span: UnsafeRawBufferPointer, open: inout SecondRuns.Open, closed: inout SecondRuns.Closed) {
         guard let base = span.baseAddress, span.count > 0 else { return }
-        var blocks = LineBlocks(base: base, count: span.count)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 3 * LineBlocks.batch) { masks in
+            tally(base, span.count, LineBlocks(base: base, count: span.count, masks: masks.baseAddress!), &open, &closed)
+        }
+    }
+
+    @inline(__always)
+    private mutating func tally(_ base: UnsafeRawPointer, _ count: Int, _ cursor: LineBlocks,
+                                _ open: inout SecondRuns.Open, _ closed: inout SecondRuns.Closed) {
+        let span = UnsafeRawBufferPointer(start: base, count: count)
+        var blocks = cursor
         @inline(__always) func byte(_ k: Int) -> UInt8 { base.load(fromByteOffset: k, as: UInt8.self) }
-        let count = span.count
         var start = 0
         while start < count {
             let quote = blocks.quoteOrNewline(from: start)
@@ -86,45 +94,59 @@ extension CombinedParser {
 /// A cursor over a span's 64-byte blocks and their newline, quote and `[` bits. Searches only go
 /// forward (the `[` search looks one block back), so each block's bits are made once.
 struct LineBlocks {
+    /// Blocks whose masks are made in one call.
+    static let batch = 16
     private let base: UnsafeRawPointer
     private let count: Int
-    /// The current block's offset.
+    /// Room for `batch` blocks' masks, three words each.
+    private let masks: UnsafeMutablePointer<UInt64>
+    /// The current block's offset, and its place in the batch of masks.
     private var at = -64
+    private var index = 0
+    private var made = 0
     private var newlines: UInt64 = 0
     private var quotes: UInt64 = 0
     private var brackets: UInt64 = 0
     /// The block before's `[` bits.
     private var previousBrackets: UInt64 = 0
 
-    init(base: UnsafeRawPointer, count: Int) {
+    init(base: UnsafeRawPointer, count: Int, masks: UnsafeMutablePointer<UInt64>) {
         self.base = base
         self.count = count
+        self.masks = masks
         advance()
     }
 
     @inline(__always)
     private mutating func advance() {
         previousBrackets = brackets
-        at += 64
-        let m: cscan_line_masks
-        if at + 64 <= count {
-            m = cscan_line_masks64(base.advanced(by: at).assumingMemoryBound(to: UInt8.self))
-        } else {
-            m = Self.tailMasks(base + at, max(0, count - at))
-        }
-        newlines = m.newline
-        quotes = m.quote
-        brackets = m.bracket
+        at &+= 64
+        index &+= 1
+        if index >= made { refill() }
+        let m = masks + 3 &* index
+        newlines = m[0]
+        quotes = m[1]
+        brackets = m[2]
     }
 
-    /// The masks of the last, short block, copied into a zero-padded buffer (never read past the span).
+    /// The masks of the next blocks from `at`; the last, short block's from a zero-padded copy
+    /// (never a read past the span).
     @inline(never)
-    private static func tailMasks(_ p: UnsafeRawPointer, _ n: Int) -> cscan_line_masks {
-        var pad: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-        return withUnsafeMutableBytes(of: &pad) { buf in
-            buf.baseAddress!.copyMemory(from: p, byteCount: n)
-            return cscan_line_masks64(buf.baseAddress!.assumingMemoryBound(to: UInt8.self))
+    private mutating func refill() {
+        index = 0
+        let whole = min(Self.batch, max(0, count - at) / 64)
+        if whole > 0 {
+            cscan_line_masks_run(base.advanced(by: at).assumingMemoryBound(to: UInt8.self), whole, masks)
+            made = whole
+            return
         }
+        var pad: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        let n = max(0, count - at)
+        withUnsafeMutableBytes(of: &pad) { buf in
+            if n > 0 { buf.baseAddress!.copyMemory(from: base + at, byteCount: n) }
+            cscan_line_masks_run(buf.baseAddress!.assumingMemoryBound(to: UInt8.self), 1, masks)
+        }
+        made = 1
     }
 
     /// The first quote or newline at or after `p`.
