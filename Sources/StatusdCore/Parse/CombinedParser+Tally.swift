@@ -129,16 +129,20 @@ struct LineBlocks {
         brackets = m[2]
     }
 
-    /// The masks of the next blocks from `at`; the last, short block's from a zero-padded copy
-    /// (never a read past the span).
+    /// The masks of the blocks from `at` (up to `batch`), into `masks`; how many. The last, short
+    /// block's are made from a zero-padded copy (never a read past the span). Static, with what it
+    /// needs as arguments: the cursor stays in registers.
     @inline(never)
     private mutating func refill() {
         index = 0
-        let whole = min(Self.batch, max(0, count - at) / 64)
+        made = Self.makeMasks(base, count, at, masks)
+    }
+
+    private static func makeMasks(_ base: UnsafeRawPointer, _ count: Int, _ at: Int, _ masks: UnsafeMutablePointer<UInt64>) -> Int {
+        let whole = min(batch, max(0, count - at) / 64)
         if whole > 0 {
             cscan_line_masks_run(base.advanced(by: at).assumingMemoryBound(to: UInt8.self), whole, masks)
-            made = whole
-            return
+            return whole
         }
         var pad: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         let n = max(0, count - at)
@@ -146,7 +150,7 @@ struct LineBlocks {
             if n > 0 { buf.baseAddress!.copyMemory(from: base + at, byteCount: n) }
             cscan_line_masks_run(buf.baseAddress!.assumingMemoryBound(to: UInt8.self), 1, masks)
         }
-        made = 1
+        return 1
     }
 
     /// The first quote or newline at or after `p`.
@@ -188,18 +192,19 @@ struct LineBlocks {
             return m != 0 ? at &+ 63 &- m.leadingZeroBitCount : -1
         }
         if m != 0 { return at &+ 63 &- m.leadingZeroBitCount }
-        return earlierBracket(from: start)
+        return Self.earlierBracket(base, at, previousBrackets, from: start)
     }
 
-    /// The last `[` at or after `start` before the current block.
+    /// The last `[` at or after `start` before the block at `at` (`previous`: the `[` bits of the
+    /// block before it).
     @inline(never)
-    private func earlierBracket(from start: Int) -> Int {
+    private static func earlierBracket(_ base: UnsafeRawPointer, _ at: Int, _ previous: UInt64, from start: Int) -> Int {
         let before = at - 64
         if start >= before {
-            let m = previousBrackets & (~0 &<< UInt64(start - before))
+            let m = previous & (~0 &<< UInt64(start - before))
             return m != 0 ? before + 63 - m.leadingZeroBitCount : -1
         }
-        if previousBrackets != 0 { return before + 63 - previousBrackets.leadingZeroBitCount }
+        if previous != 0 { return before + 63 - previous.leadingZeroBitCount }
         var k = before - 1
         while k >= start {
             if base.load(fromByteOffset: k, as: UInt8.self) == ASCII.openBracket { return k }
