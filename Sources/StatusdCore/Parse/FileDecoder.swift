@@ -47,8 +47,12 @@ public struct FileDecoder: Sendable {
         unwrapAuto()
         switch parser {
         case var p as CombinedParser:
+            // One pass over the chunk's complete lines (`CombinedParser.tally(lines:)`).
             parser = Self.placeholder
-            assembler.feed(chunk) { runs.add(p.parse($0)) }
+            runs.withOpen { open, closed in
+                assembler.feed(chunk, line: { open.add(p.parse($0), closed: &closed) },
+                               lines: { p.tally(lines: $0, open: &open, closed: &closed) })
+            }
             parser = p
         case var p as JSONParser:
             parser = Self.placeholder

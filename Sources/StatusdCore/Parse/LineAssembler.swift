@@ -49,6 +49,54 @@ public struct LineAssembler: Sendable {
         }
     }
 
+    /// As `feed`, for a parser that reads many lines in one pass: a held line completed by the chunk's
+    /// first bytes goes to `line`, then the complete lines after it go to `lines` in one call, as the
+    /// bytes from the first line's start through the last newline (each line still ends with its
+    /// `\n`, and its `\r` and leading NULs are still there: `trimmed` is what `feed` would hand on).
+    /// The incomplete last line is held, as `feed` holds it.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, line: (UnsafeRawBufferPointer) -> Void,
+                              lines: (UnsafeRawBufferPointer) -> Void) {
+        let n = chunk.count
+        guard n > 0, let base = chunk.baseAddress else { return }
+        var start = 0
+        if !partial.isEmpty || overlong {
+            guard let nl = memchrNewline(base, n) else {
+                append(chunk)
+                return
+            }
+            append(UnsafeRawBufferPointer(start: base, count: nl))
+            if overlong { partial += tail }
+            partial.withUnsafeBytes { emit($0, line) }
+            partial.removeAll(keepingCapacity: partial.capacity <= 4 * maxLineBytes)
+            tail.removeAll(keepingCapacity: true)
+            overlong = false
+            pendingBytes = 0
+            start = nl + 1
+        }
+        // The last newline: the lines before it are complete.
+        var end = n
+        while end > start, base.load(fromByteOffset: end - 1, as: UInt8.self) != 0x0A { end -= 1 }
+        if end > start {
+            lines(UnsafeRawBufferPointer(start: base + start, count: end - start))
+            pendingBytes = 0
+        }
+        if end < n { append(UnsafeRawBufferPointer(start: base + end, count: n - end)) }
+    }
+
+    /// The line `feed` hands on for the bytes of one line without its newline: without a trailing
+    /// `\r` and leading NULs; nil for a line of NULs only.
+    @inline(__always)
+    public static func trimmed(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        var count = line.count
+        var start = 0
+        if count > 0, line[0] == 0 {
+            while start < count, line[start] == 0 { start += 1 }
+            if start == count { return nil }
+        }
+        if count > start, line[count - 1] == ASCII.cr { count -= 1 }
+        return UnsafeRawBufferPointer(rebasing: line[start..<count])
+    }
+
     /// Emits a held incomplete line as if it had ended: the file will not grow any more.
     public mutating func flush(_ body: (UnsafeRawBufferPointer) -> Void) {
         guard !partial.isEmpty || overlong else { return }
@@ -106,14 +154,7 @@ public struct LineAssembler: Sendable {
     /// old offset after a truncation leaves a hole of NULs before its next line. A line of NULs
     /// only is no line.
     private func emit(_ line: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
-        var count = line.count
-        var start = 0
-        if count > 0, line[0] == 0 {
-            while start < count, line[start] == 0 { start += 1 }
-            if start == count { return }
-        }
-        if count > start, line[count - 1] == ASCII.cr { count -= 1 }
-        body(UnsafeRawBufferPointer(rebasing: line[start..<count]))
+        if let l = Self.trimmed(line) { body(l) }
     }
 }
 

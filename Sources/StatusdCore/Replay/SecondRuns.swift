@@ -9,7 +9,7 @@
 public final class SecondRuns: @unchecked Sendable {
     /// The key of a run of lines without a time.
     public static let atWatermark = Int64.min + 1
-    private static let none = Int64.min
+    static let none = Int64.min
 
     public struct Run: Sendable, Equatable {
         /// The lines' second, or `SecondRuns.atWatermark`.
@@ -27,66 +27,101 @@ public final class SecondRuns: @unchecked Sendable {
         public var count: UInt32
     }
 
-    public private(set) var runs: [Run] = []
-    public private(set) var entries: [Entry] = []
-
-    // The open run: a dense table of this second's counts and the codes it touched.
-    private let table: UnsafeMutablePointer<UInt32>
-    private var touched: [UInt16] = []
-    private var key = SecondRuns.none
-    private var lines: UInt64 = 0
-    private var ignored: UInt64 = 0
-    private var unparsed: UInt64 = 0
-
-    public init() {
-        table = .allocate(capacity: StatusCode.tableSize)
-        table.initialize(repeating: 0, count: StatusCode.tableSize)
-        touched.reserveCapacity(64)
-        runs.reserveCapacity(1024)
-        entries.reserveCapacity(4096)
+    /// The closed runs and their codes.
+    struct Closed {
+        var runs: [Run] = []
+        var entries: [Entry] = []
     }
 
-    deinit { table.deallocate() }
+    /// The open run: a dense table of this second's counts and the codes it touched. A value the
+    /// hot loop holds `inout` for a whole chunk (one exclusive access, not one per line and field).
+    struct Open {
+        let table: UnsafeMutablePointer<UInt32>
+        var touched: [UInt16] = []
+        var key = SecondRuns.none
+        var lines: UInt64 = 0
+        var ignored: UInt64 = 0
+        var unparsed: UInt64 = 0
+
+        /// Counts a line of status `code` at second `k` (or `atWatermark`).
+        @inline(__always)
+        mutating func add(code: UInt16, second k: Int64, closed: inout Closed) {
+            if k != key {
+                if key != SecondRuns.none { close(into: &closed) }
+                key = k
+            }
+            let c = Int(code)
+            if table[c] == 0 { touched.append(code) }
+            table[c] &+= 1
+            lines &+= 1
+        }
+
+        @inline(__always)
+        mutating func add(_ result: ParseResult, closed: inout Closed) {
+            switch result {
+            case .entry(let status, let time):
+                add(code: status.rawValue, second: time ?? SecondRuns.atWatermark, closed: &closed)
+            case .ignored:
+                ignored &+= 1
+                lines &+= 1
+            case .unparsed:
+                unparsed &+= 1
+                lines &+= 1
+            }
+        }
+
+        mutating func close(into closed: inout Closed) {
+            guard key != SecondRuns.none || lines != 0 else { return }
+            let first = closed.entries.count
+            for c in touched {
+                closed.entries.append(Entry(code: c, count: table[Int(c)]))
+                table[Int(c)] = 0
+            }
+            touched.removeAll(keepingCapacity: true)
+            closed.runs.append(Run(second: key == SecondRuns.none ? SecondRuns.atWatermark : key, first: first,
+                                   count: closed.entries.count - first, lines: lines, ignored: ignored, unparsed: unparsed))
+            key = SecondRuns.none
+            lines = 0; ignored = 0; unparsed = 0
+        }
+    }
+
+    private var closed = Closed()
+    private var open: Open
+
+    public var runs: [Run] { closed.runs }
+    public var entries: [Entry] { closed.entries }
+
+    public init() {
+        let table = UnsafeMutablePointer<UInt32>.allocate(capacity: StatusCode.tableSize)
+        table.initialize(repeating: 0, count: StatusCode.tableSize)
+        open = Open(table: table)
+        open.touched.reserveCapacity(64)
+        closed.runs.reserveCapacity(1024)
+        closed.entries.reserveCapacity(4096)
+    }
+
+    deinit { open.table.deallocate() }
 
     /// Counts one parsed line.
     @inline(__always)
     public func add(_ result: ParseResult) {
-        switch result {
-        case .entry(let status, let time):
-            let k = time ?? Self.atWatermark
-            if k != key {
-                if key != Self.none { close() }
-                key = k
-            }
-            let c = Int(status.rawValue)
-            if table[c] == 0 { touched.append(status.rawValue) }
-            table[c] &+= 1
-        case .ignored:
-            ignored &+= 1
-        case .unparsed:
-            unparsed &+= 1
-        }
-        lines &+= 1
+        open.add(result, closed: &closed)
+    }
+
+    /// Hands the open run and the closed runs to `body` in place, for a loop that counts many lines.
+    @inline(__always)
+    func withOpen<R>(_ body: (inout Open, inout Closed) -> R) -> R {
+        body(&open, &closed)
     }
 
     /// Ends the open run (at the end of a file or of a part).
     public func close() {
-        guard key != Self.none || lines != 0 else { return }
-        let first = entries.count
-        for c in touched {
-            entries.append(Entry(code: c, count: table[Int(c)]))
-            table[Int(c)] = 0
-        }
-        touched.removeAll(keepingCapacity: true)
-        runs.append(Run(second: key == Self.none ? Self.atWatermark : key, first: first, count: entries.count - first,
-                        lines: lines, ignored: ignored, unparsed: unparsed))
-        key = Self.none
-        lines = 0; ignored = 0; unparsed = 0
+        open.close(into: &closed)
     }
 
     /// Forgets the closed runs, keeping their storage.
     public func removeAll() {
-        runs.removeAll(keepingCapacity: true)
-        entries.removeAll(keepingCapacity: true)
+        closed.runs.removeAll(keepingCapacity: true)
+        closed.entries.removeAll(keepingCapacity: true)
     }
 }
