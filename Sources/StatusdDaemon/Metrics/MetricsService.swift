@@ -22,6 +22,7 @@ public struct MetricsService: Service {
         let path = request.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.target
         switch path {
         case "/metrics":
+            defer { Malloc.trim() }
             let body = export.render(pipeline.report(version: version).metricSamples())
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: body)
         case "/", "/healthz":

@@ -12,7 +12,7 @@ public enum Daemon {
         let stateLock = try StateDirectoryLock(directory: config.stateDir)
         // Room for the servers' connections besides the logs (soft limit up to the hard one).
         DescriptorLimit.raise()
-        MallocArenas.limit()
+        Malloc.limitArenas()
         defer { withExtendedLifetime(stateLock) {} }
         // Chat and webhook sinks: a URL or secret that cannot be read refuses the start.
         let resolved = try SinkFactory.resolve(config.sinks).get()

@@ -26,6 +26,8 @@ public final class Pipeline: @unchecked Sendable {
     var lastFullScan: Int64 = 0
     /// The tailer's generation when it was last found with nothing left to read.
     var caughtUpGeneration: UInt64 = .max
+    /// `tailer.bytesRead` when malloc was last trimmed.
+    var bytesReadAtTrim: UInt64 = 0
     /// The latest transitions, for status (oldest first, bounded).
     var recent: [AlertTransition] = []
     static let recentLimit = 100
@@ -164,6 +166,12 @@ public final class Pipeline: @unchecked Sendable {
             }
             expireOld(now: now)
             saveCheckpoint(now: now)
+            // Once a backlog (16 MB or more since the last time) is read, what reading it
+            // allocated and freed goes back to the kernel.
+            if tailer.bytesBehind == 0, tailer.bytesRead &- bytesReadAtTrim >= 16 << 20 {
+                Malloc.trim()
+                bytesReadAtTrim = tailer.bytesRead
+            }
         }
         notifier.status(statusLine())
     }

@@ -26,6 +26,7 @@ public struct StatusService: Service {
         }
         switch path {
         case "/", "/status":
+            defer { Malloc.trim() }
             let report = pipeline.report(version: version)
             if query.contains("format=text") {
                 return .init(status: 200, contentType: "text/plain; charset=utf-8", body: Array(report.renderText().utf8))

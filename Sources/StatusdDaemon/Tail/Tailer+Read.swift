@@ -20,6 +20,7 @@ extension Tailer {
         if total > 0 {
             f.lastGrowth = now
             generation &+= 1
+            bytesRead &+= UInt64(total)
             if f.fingerprint.length < Fingerprint.maxLength, let fp = Fingerprint.of(fd: f.fd) { f.fingerprint = fp }
         }
         return total

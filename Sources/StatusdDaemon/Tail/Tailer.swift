@@ -31,6 +31,8 @@ final class Tailer {
     let logger: Logger
     /// Bumped on every change worth a checkpoint (bytes read, files opened or closed).
     var generation: UInt64 = 0
+    /// Bytes read from every file since start.
+    var bytesRead: UInt64 = 0
     /// Checkpointed files not yet matched to a file on disk (only before the first scan).
     var resume: [FileIdentity: FileCheckpoint] = [:]
     /// A rotated file is closed once it has not grown for this long.
