@@ -7,11 +7,15 @@
 # per-second work (window flushes, rule evaluation) and the report cost the same in both, so
 #   (dense - base) / 180,000 extra lines
 # is what one more line costs: 1.00 or more is an allocation per line; 0.00 is the goal.
-#   Benchmarks/allocations-per-line.sh
+#   Benchmarks/allocations-per-line.sh      (STATUSD=path/to/statusd skips the release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product statusd >/dev/null
-bin=$(swift build -c release --show-bin-path)/statusd
+if [ -n "${STATUSD:-}" ]; then
+  bin=$STATUSD
+else
+  swift build -c release --product statusd >/dev/null
+  bin=$(swift build -c release --show-bin-path)/statusd
+fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cc -shared -fPIC -O2 -o "$dir/malloc-count.so" Benchmarks/malloc-count.c -ldl
