@@ -56,14 +56,15 @@ public struct FileDecoder: Sendable {
             parser = p
         case var p as JSONParser:
             parser = Self.placeholder
-            assembler.feed(chunk) { runs.add(p.parse($0)) }
+            runs.withOpen { open, closed in assembler.feed(chunk) { open.add(p.parse($0), closed: &closed) } }
             parser = p
         case var p as PrefixedParser:
             parser = Self.placeholder
-            assembler.feed(chunk) { runs.add(p.parse($0)) }
+            runs.withOpen { open, closed in assembler.feed(chunk) { open.add(p.parse($0), closed: &closed) } }
             parser = p
         default:
-            Self.feed(chunk, &assembler, &parser) { runs.add($0) }
+            // The open run is held in place for the whole chunk: one exclusive access, not one per line.
+            runs.withOpen { open, closed in Self.feed(chunk, &assembler, &parser) { open.add($0, closed: &closed) } }
         }
     }
 
