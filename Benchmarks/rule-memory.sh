@@ -6,7 +6,8 @@
 #   issue 10:  INPUTS inputs and ten rules with 1 h windows (target: under 30 MB resident);
 #   issue 9:   INPUTS inputs, a 6 h rate window and a 99.9%/30-day SLO rule run per input
 #              (group_by input: INPUTS series of burn-rate buckets; target: under 30 MB);
-#   issue 10 again with MALLOC_ARENA_MAX=2 (fewer glibc arenas; the unit does not set it).
+#   issue 10 again with MALLOC_ARENA_MAX=2 set in the environment (the daemon now asks glibc for two
+#              arenas itself, so this should match the second run).
 # "proportional" is the PSS: mapped library pages shared with other processes count by their share.
 #   Benchmarks/rule-memory.sh [INPUTS]          (STATUSD=path/to/statusd to skip the release build)
 set -euo pipefail
