@@ -13,14 +13,7 @@ struct CombinedTallyTests {
     static func tallied(_ bytes: [UInt8], chunk: Int) -> Counted {
         var decoder = FileDecoder(format: .combined)
         let runs = SecondRuns()
-        bytes.withUnsafeBytes { all in
-            var at = 0
-            while at < all.count {
-                let end = min(all.count, at + chunk)
-                decoder.tally(UnsafeRawBufferPointer(rebasing: all[at..<end]), into: runs)
-                at = end
-            }
-        }
+        forEachChunk(of: bytes, size: chunk) { decoder.tally($0, into: runs) }
         decoder.flush(into: runs)
         runs.close()
         return (runs.runs, runs.entries)
@@ -30,14 +23,7 @@ struct CombinedTallyTests {
     static func lineByLine(_ bytes: [UInt8], chunk: Int) -> Counted {
         var decoder = FileDecoder(format: .combined)
         let runs = SecondRuns()
-        bytes.withUnsafeBytes { all in
-            var at = 0
-            while at < all.count {
-                let end = min(all.count, at + chunk)
-                decoder.parse(UnsafeRawBufferPointer(rebasing: all[at..<end])) { runs.add($0) }
-                at = end
-            }
-        }
+        forEachChunk(of: bytes, size: chunk) { decoder.parse($0) { runs.add($0) } }
         decoder.flush { runs.add($0) }
         runs.close()
         return (runs.runs, runs.entries)

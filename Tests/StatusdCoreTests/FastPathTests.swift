@@ -148,14 +148,7 @@ struct FastPathTests {
     static func lineByLine(_ bytes: [UInt8], _ format: LogFormat, chunk: Int) -> Outcome {
         var session = ReplaySession(rules: rules)
         var decoder = FileDecoder(format: format)
-        bytes.withUnsafeBytes { all in
-            var at = 0
-            while at < all.count {
-                let end = min(all.count, at + chunk)
-                decoder.parse(UnsafeRawBufferPointer(rebasing: all[at..<end])) { session.add($0) }
-                at = end
-            }
-        }
+        forEachChunk(of: bytes, size: chunk) { decoder.parse($0) { session.add($0) } }
         decoder.flush { session.add($0) }
         session.finish()
         return outcome(session)
@@ -170,14 +163,9 @@ struct FastPathTests {
         var session = ReplaySession(rules: Self.rules)
         var decoder = FileDecoder(format: .combined)
         let runs = SecondRuns()
-        bytes.withUnsafeBytes { all in
-            var at = 0
-            while at < all.count {
-                let end = min(all.count, at + chunk)
-                decoder.tally(UnsafeRawBufferPointer(rebasing: all[at..<end]), into: runs)
-                session.add(runs)
-                at = end
-            }
+        forEachChunk(of: bytes, size: chunk) { piece in
+            decoder.tally(piece, into: runs)
+            session.add(runs)
         }
         decoder.flush(into: runs)
         runs.close()

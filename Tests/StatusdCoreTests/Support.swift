@@ -47,3 +47,15 @@ func parsed(_ line: String) -> ParseResult {
     var p = CombinedParser()
     return p.parse(line)
 }
+
+/// Hands `bytes` to `body` in pieces of `chunk` bytes (the last one shorter), as reads of a file would.
+func forEachChunk(of bytes: [UInt8], size chunk: Int, _ body: (UnsafeRawBufferPointer) -> Void) {
+    bytes.withUnsafeBytes { all in
+        var at = 0
+        while at < all.count {
+            let end = min(all.count, at + chunk)
+            body(UnsafeRawBufferPointer(rebasing: all[at..<end]))
+            at = end
+        }
+    }
+}

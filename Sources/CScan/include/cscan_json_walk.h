@@ -118,6 +118,18 @@ CSCAN_JSON_INLINE int cscan_json_string(cscan_json_quote_blocks *q, const uint8_
     return 1;
 }
 
+/// Gives the value `p[s ..< e]` to every path of `here` not found yet (the first occurrence wins).
+static inline void cscan_json_record(uint64_t here, uint64_t *foundMask, int64_t *found, int64_t s, int64_t e) {
+    uint64_t mask = here & ~*foundMask;
+    *foundMask |= mask;
+    while (mask) {
+        int k = __builtin_ctzll(mask);
+        mask &= mask - 1;
+        found[2 * k] = s;
+        found[2 * k + 1] = e;
+    }
+}
+
 /// Reads the object at `p[start]` (a `{`) of the text `p[0 ..< n]` for the wanted paths (fewer
 /// than 63) whose key segments are `segs`, sorted by length: those `k` bytes long (63 or more for
 /// k = 63) are `segs[byLength[k] ..< byLength[k + 1]]`, and bit k of `lengths` says whether there
@@ -172,14 +184,7 @@ static inline int64_t cscan_json_scan_object(const uint8_t *p, int64_t n, int64_
         if (c == '"') {
             int64_t s, e;
             if (!cscan_json_string(&q, p, n, &i, &s, &e)) return -1;
-            uint64_t mask = here & ~foundMask;
-            foundMask |= mask;
-            while (mask) {
-                int k = __builtin_ctzll(mask);
-                mask &= mask - 1;
-                found[2 * k] = s;
-                found[2 * k + 1] = e;
-            }
+            cscan_json_record(here, &foundMask, found, s, e);
         } else if (c == '{') {
             int64_t j = cscan_json_skip_space(p, n, i + 1);
             if (j < n && p[j] == '}') {
@@ -222,14 +227,7 @@ static inline int64_t cscan_json_scan_object(const uint8_t *p, int64_t n, int64_
                 if (b == '"' || b == '\\' || b == '{' || b == '[' || b == ']') return -1;
                 i++;
             }
-            uint64_t mask = here & ~foundMask;
-            foundMask |= mask;
-            while (mask) {
-                int k = __builtin_ctzll(mask);
-                mask &= mask - 1;
-                found[2 * k] = s;
-                found[2 * k + 1] = i;
-            }
+            cscan_json_record(here, &foundMask, found, s, i);
         }
         // After a value: the next member, or the end of this object (and then of the ones around it).
         for (;;) {

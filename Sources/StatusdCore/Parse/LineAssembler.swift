@@ -38,11 +38,7 @@ public struct LineAssembler: Sendable {
                 emit(UnsafeRawBufferPointer(start: base, count: nl), body)
             } else {
                 append(UnsafeRawBufferPointer(start: base, count: nl))
-                if overlong { partial += tail }
-                partial.withUnsafeBytes { emit($0, body) }
-                partial.removeAll(keepingCapacity: partial.capacity <= 4 * maxLineBytes)
-                tail.removeAll(keepingCapacity: true)
-                overlong = false
+                emitHeld(body)
             }
             pendingBytes = 0
             start = end + 1
@@ -65,11 +61,7 @@ public struct LineAssembler: Sendable {
                 return
             }
             append(UnsafeRawBufferPointer(start: base, count: nl))
-            if overlong { partial += tail }
-            partial.withUnsafeBytes { emit($0, line) }
-            partial.removeAll(keepingCapacity: partial.capacity <= 4 * maxLineBytes)
-            tail.removeAll(keepingCapacity: true)
-            overlong = false
+            emitHeld(line)
             pendingBytes = 0
             start = nl + 1
         }
@@ -100,12 +92,18 @@ public struct LineAssembler: Sendable {
     /// Emits a held incomplete line as if it had ended: the file will not grow any more.
     public mutating func flush(_ body: (UnsafeRawBufferPointer) -> Void) {
         guard !partial.isEmpty || overlong else { return }
+        emitHeld(body, keepingCapacity: false)
+        pendingBytes = 0
+    }
+
+    /// Emits the held line (with the tail of an overlong one) and forgets it; its buffer is kept
+    /// for the next one unless it grew past four lines' worth.
+    private mutating func emitHeld(_ body: (UnsafeRawBufferPointer) -> Void, keepingCapacity keep: Bool = true) {
         if overlong { partial += tail }
         partial.withUnsafeBytes { emit($0, body) }
-        partial.removeAll()
-        tail.removeAll()
+        partial.removeAll(keepingCapacity: keep && partial.capacity <= 4 * maxLineBytes)
+        tail.removeAll(keepingCapacity: keep)
         overlong = false
-        pendingBytes = 0
     }
 
     /// Drops a held incomplete line (a truncated file starts over).

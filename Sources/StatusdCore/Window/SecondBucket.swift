@@ -75,8 +75,6 @@ public struct SecondBucket: Sendable {
     public mutating func reset(to second: Int64) {
         self.second = second
         inlineUsed = 0
-        inlineCodes = SIMD4()
-        inlineCounts = SIMD4()
         if !more.isEmpty { more.removeAll(keepingCapacity: true) }
     }
 }
