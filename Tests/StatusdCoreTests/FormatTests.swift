@@ -141,6 +141,23 @@ struct FormatTests {
         #expect(p.parse("not json") == .unparsed)
     }
 
+    @Test("JSON: a line cut off in the middle of its object is one unparsed line; a pretty-printed object is gathered")
+    func jsonCutOffLine() {
+        var p = LogFormat.nginxJSON.makeParser()
+        let whole = #"{"time_iso8601":"2026-11-20T10:00:00+00:00","status":"200","request":"GET / HTTP/1.1"}"#
+        #expect(p.parse(String(whole.prefix(60))) == .unparsed)
+        #expect(p.parse(#"{"time_iso8601":"2026-11-20T10:00:00+00:00","request":"GET /a{b"#) == .unparsed)
+        // The lines after it are read as ever.
+        for _ in 0..<3 { #expect(p.parse(whole) == .entry(status: StatusCode(200)!, time: 1_795_168_800)) }
+        // The first line of a pretty-printed object ends with its brace; the object is one entry.
+        for line in ["{", #"  "status": "503","#, #"  "upstream": {"#, #"    "addr": "127.0.0.1:9""#, "  },",
+                     #"  "time_iso8601": "2026-11-20T10:00:01Z""#] {
+            #expect(p.parse(line) == .ignored)
+        }
+        #expect(p.parse("}") == .entry(status: StatusCode(503)!, time: 1_795_168_801))
+        #expect(p.parse(whole) == .entry(status: StatusCode(200)!, time: 1_795_168_800))
+    }
+
     @Test("W3C: a #Fields header that changes in the middle of a file is followed")
     func w3cHeaderChange() {
         var p = W3CParser()

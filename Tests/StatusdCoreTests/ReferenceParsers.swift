@@ -173,7 +173,8 @@ struct ReferenceJSONFieldScanner: Sendable {
 ///
 /// Each key is a list of candidates, the first present wins. A prefix before the object
 /// (syslog, `caddy  | ` from compose) is skipped. An object spread over several lines (a
-/// pretty-printed export) is gathered until it closes.
+/// pretty-printed export, whose first line ends with the `{` it opens) is gathered until it closes;
+/// a line cut off in the middle of an object is one unreadable line.
 struct ReferenceJSONParser: LineParser {
     private let scanner: ReferenceJSONFieldScanner
     private let statusCount: Int
@@ -209,7 +210,10 @@ struct ReferenceJSONParser: LineParser {
         depth = 0; inString = false; escaped = false
         track(line, from: brace)
         if depth > 0 {
-            // An object that goes on over the next lines.
+            // Only the first line of a pretty-printed object, ending with its `{` (or a `[`), goes on
+            // over the next lines; any other unfinished object is a cut-off line.
+            let last = line.lastIndex { $0 != ASCII.space && $0 != ASCII.tab && $0 != ASCII.cr }
+            guard !inString, let last, line[last] == UInt8(ascii: "{") || line[last] == UInt8(ascii: "[") else { return .unparsed }
             pending.append(contentsOf: line[brace...])
             return .ignored
         }

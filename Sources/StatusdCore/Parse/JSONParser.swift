@@ -11,7 +11,8 @@ import Darwin
 ///
 /// Each key is a list of candidates, the first present wins. A prefix before the object
 /// (syslog, `caddy  | ` from compose) is skipped. An object spread over several lines (a
-/// pretty-printed export) is gathered until it closes.
+/// pretty-printed export, whose first line ends with the `{` it opens) is gathered until it closes;
+/// a line cut off in the middle of an object is one unreadable line.
 public struct JSONParser: LineParser {
     private let scanner: JSONFieldScanner
     private let statusCount: Int
@@ -58,7 +59,10 @@ public struct JSONParser: LineParser {
         }
         track(line, from: brace)
         if depth > 0 {
-            // An object that goes on over the next lines.
+            // The first line of a pretty-printed object ends with the bracket it opens. Any other
+            // unfinished object is a cut-off line: one unreadable line, not a reason to gather the
+            // lines after it into an object that never closes.
+            guard !inString, Self.endsOpening(line) else { depth = 0; inString = false; escaped = false; return .unparsed }
             sawMultiLineObject = true
             pending.append(contentsOf: line[brace...])
             return .ignored
@@ -113,6 +117,13 @@ public struct JSONParser: LineParser {
             }
             i += 1
         }
+    }
+
+    /// Whether the line's last byte other than space is `{` or `[`.
+    private static func endsOpening(_ line: UnsafeRawBufferPointer) -> Bool {
+        var k = line.count - 1
+        while k >= 0, line[k] == ASCII.space || line[k] == ASCII.tab || line[k] == ASCII.cr { k -= 1 }
+        return k >= 0 && (line[k] == UInt8(ascii: "{") || line[k] == UInt8(ascii: "["))
     }
 
     private static func firstBrace(_ line: UnsafeRawBufferPointer) -> Int? {
