@@ -24,8 +24,8 @@ struct JSONQuoteWalkTests {
         let scanner = JSONFieldScanner(paths: paths)
         var fastFound = [Range<Int>?](repeating: nil, count: paths.count)
         var slowFound = fastFound
-        let fast = text.withUnsafeBytes { scanner.quoteWalk($0, from: start, into: &fastFound) }
-        let slow = text.withUnsafeBytes { scanner.byteWalk($0, from: start, into: &slowFound) }
+        let fast = text.withUnsafeBytes { scanner.quoteWalk($0, from: start, into: &fastFound).map { ($0.end, $0.simple) } }
+        let slow = text.withUnsafeBytes { scanner.byteWalk($0, from: start, into: &slowFound).map { ($0.end, $0.simple) } }
         return Outcome(fast: fast, fastFound: fastFound, slow: slow, slowFound: slowFound)
     }
 

@@ -73,16 +73,44 @@ struct ReferenceJSONFieldScanner: Sendable {
     }
 
     /// The value range of each wanted path (nil when absent); `false` when the text is not an object.
-    func scan(_ p: UnsafeRawBufferPointer, from start: Int, into found: inout [Range<Int>?]) -> Bool {
+    /// Once `settles(found)` after a member's value, the rest only has to close the object
+    /// (`closes`).
+    func scan(_ p: UnsafeRawBufferPointer, from start: Int, into found: inout [Range<Int>?],
+              settles: ([Range<Int>?]) -> Bool = { _ in false }) -> Bool {
         for k in found.indices { found[k] = nil }
         var i = start
         skipSpace(p, &i)
         guard i < p.count, p[i] == UInt8(ascii: "{") else { return false }
         let all = (1 << paths.count) - 1
-        return object(p, &i, depth: 0, active: all, found: &found)
+        var done = false
+        return object(p, &i, depth: 0, active: all, found: &found, settles: settles, done: &done)
     }
 
-    private func object(_ p: UnsafeRawBufferPointer, _ i: inout Int, depth: Int, active: Int, found: inout [Range<Int>?]) -> Bool {
+    /// Where a brace-and-string tracker run from `i`, `depth` objects deep, closes the outermost
+    /// one; nil at a backslash outside a string or a newline first.
+    private func closes(_ p: UnsafeRawBufferPointer, from i: Int, depth: Int) -> Int? {
+        var d = depth, inString = false, escaped = false
+        for j in i..<p.count {
+            let b = p[j]
+            if b == UInt8(ascii: "\n") { return nil }
+            if inString {
+                if escaped { escaped = false } else if b == ASCII.backslash { escaped = true } else if b == ASCII.quote { inString = false }
+            } else if b == ASCII.quote {
+                inString = true
+            } else if b == ASCII.backslash {
+                return nil
+            } else if b == UInt8(ascii: "{") {
+                d += 1
+            } else if b == UInt8(ascii: "}") {
+                if d == 0 { return j + 1 }
+                d -= 1
+            }
+        }
+        return nil
+    }
+
+    private func object(_ p: UnsafeRawBufferPointer, _ i: inout Int, depth: Int, active: Int, found: inout [Range<Int>?],
+                        settles: ([Range<Int>?]) -> Bool, done: inout Bool) -> Bool {
         i += 1 // {
         skipSpace(p, &i)
         if i < p.count, p[i] == UInt8(ascii: "}") { i += 1; return true }
@@ -105,7 +133,8 @@ struct ReferenceJSONFieldScanner: Sendable {
             guard i < p.count else { return false }
             let c = p[i]
             if c == UInt8(ascii: "{") {
-                guard object(p, &i, depth: depth + 1, active: deeper, found: &found) else { return false }
+                guard object(p, &i, depth: depth + 1, active: deeper, found: &found, settles: settles, done: &done) else { return false }
+                if done { return true }
             } else if c == ASCII.quote {
                 guard let r = string(p, &i) else { return false }
                 if here != 0 { for k in paths.indices where here & (1 << k) != 0 && found[k] == nil { found[k] = r } }
@@ -116,6 +145,11 @@ struct ReferenceJSONFieldScanner: Sendable {
                 while i < p.count, p[i] != UInt8(ascii: ","), p[i] != UInt8(ascii: "}"), p[i] != ASCII.space,
                       p[i] != ASCII.tab, p[i] != UInt8(ascii: "\n"), p[i] != ASCII.cr { i += 1 }
                 if here != 0 { for k in paths.indices where here & (1 << k) != 0 && found[k] == nil { found[k] = s..<i } }
+            }
+            if settles(found), let end = closes(p, from: i, depth: depth) {
+                i = end
+                done = true
+                return true
             }
             skipSpace(p, &i)
             guard i < p.count else { return false }
@@ -221,7 +255,14 @@ struct ReferenceJSONParser: LineParser {
     }
 
     private mutating func object(_ p: UnsafeRawBufferPointer, from start: Int) -> ParseResult {
-        guard scanner.scan(p, from: start, into: &found) else { return .unparsed }
+        // Once the first status key and the first time key are found and both read, the rest of an
+        // object on one line only has to close.
+        let statusCount = statusCount
+        let settles = { (f: [Range<Int>?]) -> Bool in
+            guard f.count > statusCount, let s = f[0], let t = f[statusCount] else { return false }
+            return Digits.status(UnsafeRawBufferPointer(rebasing: p[s])) != nil && TimeText.parse(UnsafeRawBufferPointer(rebasing: p[t])) != nil
+        }
+        guard scanner.scan(p, from: start, into: &found, settles: settles) else { return .unparsed }
         var status: StatusCode?
         for k in 0..<statusCount {
             if let r = found[k], let s = Digits.status(UnsafeRawBufferPointer(rebasing: p[r])) { status = s; break }

@@ -51,19 +51,38 @@ static inline uint64_t cscan_json_escaped(uint64_t backslash, uint64_t *carry) {
     return (even ^ invert) & follows;
 }
 
-/// The real quotes among the `avail` bytes at `p` (at most 64 are read; bit k: byte k). Fewer than
-/// 64 bytes are copied into a zeroed block first, so nothing past `p + avail` is ever read.
-/// `carry` (0 at the start of the text) carries a backslash run from one block to the next.
-static inline uint64_t cscan_json_quotes64(const uint8_t *p, size_t avail, uint64_t *carry) {
+/// The bits of the bytes at `p` equal to '\n', for 64 readable bytes.
+static inline uint64_t cscan_json_newlines64(const uint8_t *p) {
+#if defined(__x86_64__) && !defined(CSCAN_JSON_PORTABLE)
+    const __m128i v = _mm_set1_epi8('\n');
+    return (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 0)), v))
+        | ((uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 16)), v)) << 16)
+        | ((uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 32)), v)) << 32)
+        | ((uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 48)), v)) << 48);
+#else
+    uint64_t x = 0;
+    for (int k = 0; k < 64; k++) x |= (uint64_t)(p[k] == '\n') << k;
+    return x;
+#endif
+}
+
+/// The stops of a string among 64 readable bytes at `p`: its real quotes and its newlines (a string
+/// never goes on over a line's end: the walk stops there). `carry` carries a backslash run from one
+/// block to the next (0 at the start of the text).
+static inline uint64_t cscan_json_stops_block(const uint8_t *p, uint64_t *carry) {
     uint64_t quote, backslash;
-    if (avail >= 64) {
-        cscan_json_eq2_64(p, '"', '\\', &quote, &backslash);
-    } else {
-        uint8_t block[64] = {0};
-        for (size_t k = 0; k < avail; k++) block[k] = p[k];
-        cscan_json_eq2_64(block, '"', '\\', &quote, &backslash);
-    }
-    return quote & ~cscan_json_escaped(backslash, carry);
+    cscan_json_eq2_64(p, '"', '\\', &quote, &backslash);
+    return (quote & ~cscan_json_escaped(backslash, carry)) | cscan_json_newlines64(p);
+}
+
+/// The stops (real quotes and newlines) among the `avail` bytes at `p` (at most 64 are read; bit
+/// k: byte k). Fewer than 64 bytes are copied into a zeroed block first, so nothing past
+/// `p + avail` is ever read.
+static inline uint64_t cscan_json_quotes64(const uint8_t *p, size_t avail, uint64_t *carry) {
+    if (avail >= 64) return cscan_json_stops_block(p, carry);
+    uint8_t block[64] = {0};
+    for (size_t k = 0; k < avail; k++) block[k] = p[k];
+    return cscan_json_stops_block(block, carry);
 }
 
 #endif

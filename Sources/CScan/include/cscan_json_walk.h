@@ -62,7 +62,7 @@ CSCAN_JSON_INLINE uint64_t cscan_json_quotes_at(const uint8_t *p, int64_t n, int
         int shift = (int)(64 - avail);
         quote >>= shift;
         backslash >>= shift;
-        return quote & ~cscan_json_escaped(backslash, carry);
+        return (quote & ~cscan_json_escaped(backslash, carry)) | (cscan_json_newlines64(p + n - 64) >> shift);
     }
     return cscan_json_quotes64(p + at, (size_t)avail, carry);
 }
@@ -96,8 +96,9 @@ CSCAN_JSON_INLINE int64_t cscan_json_quote_after(cscan_json_quote_blocks *q, con
     return q->blockStart + __builtin_ctzll(m);
 }
 
+/// Space, tab or `\r`. Not `\n`: the walk never goes on past a line's end.
 CSCAN_JSON_INLINE int cscan_json_is_space(uint8_t b) {
-    return b <= 0x20 && ((0x100002600ULL >> b) & 1);
+    return b <= 0x20 && ((0x100002200ULL >> b) & 1);
 }
 
 CSCAN_JSON_INLINE int64_t cscan_json_skip_space(const uint8_t *p, int64_t n, int64_t i) {
@@ -111,7 +112,7 @@ CSCAN_JSON_INLINE int64_t cscan_json_skip_space(const uint8_t *p, int64_t n, int
 CSCAN_JSON_INLINE int cscan_json_string(cscan_json_quote_blocks *q, const uint8_t *p, int64_t n, int64_t *i, int64_t *s, int64_t *e) {
     if (p[*i - 1] == '\\') return 0;
     int64_t close = cscan_json_quote_after(q, p, n, *i);
-    if (close >= n) return 0;
+    if (close >= n || p[close] != '"') return 0;
     *s = *i + 1;
     *e = close;
     *i = close + 1;
@@ -130,17 +131,119 @@ static inline void cscan_json_record(uint64_t here, uint64_t *foundMask, int64_t
     }
 }
 
+/// The masks of `"`, `\`, `{`, `}` and `\n` among the bytes `p[at ..< min(at + 64, n)]` (bit k: byte at + k;
+/// none past `n`). Nothing past `p + n` is read.
+CSCAN_JSON_INLINE void cscan_json_braces_at(const uint8_t *p, int64_t n, int64_t at, uint64_t *quote, uint64_t *backslash,
+                                            uint64_t *open, uint64_t *close, uint64_t *newline) {
+    int64_t avail = n - at;
+    uint8_t block[64];
+    const uint8_t *b = p + at;
+    int shift = 0;
+    if (avail < 64) {
+        if (n >= 64) { b = p + n - 64; shift = (int)(64 - avail); }
+        else { memset(block, 0, 64); memcpy(block, p + at, (size_t)avail); b = block; }
+    }
+    uint64_t q, bs, o, c;
+    cscan_json_eq2_64(b, '"', '\\', &q, &bs);
+    cscan_json_eq2_64(b, '{', '}', &o, &c);
+    *quote = q >> shift; *backslash = bs >> shift; *open = o >> shift; *close = c >> shift;
+    *newline = cscan_json_newlines64(b) >> shift;
+}
+
+/// For the common tail: the quotes, and the stops (`\`, `{`, `}` or `\n`), among
+/// `p[at ..< min(at + 64, n)]` (none past `n`; nothing past `p + n` is read).
+CSCAN_JSON_INLINE void cscan_json_tail_masks_at(const uint8_t *p, int64_t n, int64_t at, uint64_t *quote, uint64_t *stop) {
+    int64_t avail = n - at;
+    uint8_t block[64];
+    const uint8_t *b = p + at;
+    int shift = 0;
+    if (avail < 64) {
+        if (n >= 64) { b = p + n - 64; shift = (int)(64 - avail); }
+        else { memset(block, 0, 64); memcpy(block, p + at, (size_t)avail); b = block; }
+    }
+    uint64_t q = 0, o = 0;
+#if defined(__x86_64__) && !defined(CSCAN_JSON_PORTABLE)
+    const __m128i vq = _mm_set1_epi8('"'), vb = _mm_set1_epi8('\\'), vo = _mm_set1_epi8('{'), vc = _mm_set1_epi8('}'),
+                  vn = _mm_set1_epi8('\n');
+    for (int k = 0; k < 4; k++) {
+        const __m128i x = _mm_loadu_si128((const __m128i *)(b + 16 * k));
+        q |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << (16 * k);
+        const __m128i s = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vb), _mm_cmpeq_epi8(x, vo)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(x, vc), _mm_cmpeq_epi8(x, vn)));
+        o |= (uint64_t)(uint32_t)_mm_movemask_epi8(s) << (16 * k);
+    }
+#else
+    for (int k = 0; k < 64; k++) {
+        q |= (uint64_t)(b[k] == '"') << k;
+        o |= (uint64_t)(b[k] == '\\' || b[k] == '{' || b[k] == '}' || b[k] == '\n') << k;
+    }
+#endif
+    *quote = q >> shift; *stop = o >> shift;
+}
+
+/// Each bit set from a set bit of `x` up to the next one, that one excluded (the bytes of a string
+/// from its opening quote to just before its closing one, when `x` holds the real quotes).
+CSCAN_JSON_INLINE uint64_t cscan_json_prefix_xor(uint64_t x) {
+    x ^= x << 1; x ^= x << 2; x ^= x << 4; x ^= x << 8; x ^= x << 16; x ^= x << 32;
+    return x;
+}
+
+/// Where the object the walk is in ends, read ahead from `i` (just after a member's value, outside
+/// strings, `depth` objects deep): just after the `}` that closes the outermost one. Only real quotes
+/// (to jump strings), braces and backslashes are read, 64 bytes at a time; the members in between
+/// are not checked. -1 when a backslash stands outside a string (the real-quote model and a brace
+/// tracker could disagree from there), or a newline or the text's end comes first.
+CSCAN_JSON_INLINE int64_t cscan_json_tail_end(const uint8_t *p, int64_t n, int64_t i, int64_t depth) {
+    // The common tail first: no backslash and no brace before the `}` that ends the line (followed
+    // by its newline or the text's end), with an even number of quotes before it (all real, in
+    // pairs, so that `}` is outside strings). No in-string mask is needed.
+    if (depth == 0) {
+        uint64_t quotes = 0; // the quotes seen, xor-folded: its parity is theirs
+        for (int64_t at = i; at < n; at += 64) {
+            uint64_t quote, stop;
+            cscan_json_tail_masks_at(p, n, at, &quote, &stop);
+            if (!stop) { quotes ^= quote; continue; }
+            int k = __builtin_ctzll(stop);
+            int64_t last = at + k;
+            quotes ^= quote & ((1ULL << k) - 1);
+            if (p[last] == '}' && (last + 1 == n || p[last + 1] == '\n') && !__builtin_parityll(quotes)) return last + 1;
+            break;
+        }
+    }
+    uint64_t carry = 0, inside = 0;
+    for (int64_t at = i; at < n; at += 64) {
+        uint64_t quote, backslash, open, close, newline;
+        cscan_json_braces_at(p, n, at, &quote, &backslash, &open, &close, &newline);
+        uint64_t real = quote & ~cscan_json_escaped(backslash, &carry);
+        uint64_t in = cscan_json_prefix_xor(real) ^ inside;
+        inside = (uint64_t)((int64_t)in >> 63);
+        uint64_t stray = (backslash & ~in) | newline;
+        uint64_t marks = ((open | close) & ~in) | stray;
+        while (marks) {
+            int k = __builtin_ctzll(marks);
+            uint64_t bit = 1ULL << k;
+            marks &= marks - 1;
+            if (stray & bit) return -1;
+            if (open & bit) { depth++; continue; }
+            if (depth == 0) return at + k + 1;
+            depth--;
+        }
+    }
+    return -1;
+}
+
 /// Reads the object at `p[start]` (a `{`) of the text `p[0 ..< n]` for the wanted paths (fewer
 /// than 63) whose key segments are `segs`, sorted by length: those `k` bytes long (63 or more for
 /// k = 63) are `segs[byLength[k] ..< byLength[k + 1]]`, and bit k of `lengths` says whether there
 /// are any. As the byte walk of the Swift JSONFieldScanner does. Returns where the object ends
-/// (just after its `}`), or -1 to give up. `found` gets a start and an end for each path whose bit
+/// (just after its `}`), or -1 to give up. Once every path of `settle` is found (0: never), the
+/// rest of the object is read only for where it ends (`cscan_json_tail_end`) and `*settled` is 1. `found` gets a start and an end for each path whose bit
 /// is set in `*foundPaths` (the others are absent); `*simple` is 1 when a brace-and-string tracker run over the object ends where it
 /// started (the byte walk's `simple`, except that an array whose braces balance keeps it).
 static inline int64_t cscan_json_scan_object(const uint8_t *p, int64_t n, int64_t start,
                                              const uint8_t *keys, const cscan_json_segment *segs, const int32_t *byLength,
-                                             uint64_t lengths, int64_t npaths, int64_t *found, uint64_t *foundPaths,
-                                             int64_t *simple) {
+                                             uint64_t lengths, int64_t npaths, uint64_t settle, int64_t *found,
+                                             uint64_t *foundPaths, int64_t *simple, int64_t *settled) {
     cscan_json_quote_blocks q = {0, 0, start - 64};
     uint64_t foundMask = 0;
     int64_t isSimple = 1;
@@ -148,6 +251,7 @@ static inline int64_t cscan_json_scan_object(const uint8_t *p, int64_t n, int64_
     int64_t depth = 0;
     uint64_t active = (1ULL << npaths) - 1;
     int64_t i = cscan_json_skip_space(p, n, start + 1);
+    *settled = 0;
     if (i < n && p[i] == '}') { *simple = 1; *foundPaths = 0; return i + 1; }
     for (;;) {
         // A member: on its key, or on space before it.
@@ -209,6 +313,7 @@ static inline int64_t cscan_json_scan_object(const uint8_t *p, int64_t n, int64_
                     if (!cscan_json_string(&q, p, n, &i, &s, &e)) return -1;
                     continue;
                 }
+                if (b == '\n') return -1;
                 i++;
                 if (b == '[') level++;
                 else if (b == '{') { level++; braces++; }
@@ -224,10 +329,16 @@ static inline int64_t cscan_json_scan_object(const uint8_t *p, int64_t n, int64_
                 uint8_t b = p[i];
                 if (b == ',' || b == '}' || cscan_json_is_space(b)) break;
                 // The byte walk reads these as part of the value and no longer calls the object simple.
-                if (b == '"' || b == '\\' || b == '{' || b == '[' || b == ']') return -1;
+                if (b == '"' || b == '\\' || b == '{' || b == '[' || b == ']' || b == '\n') return -1;
                 i++;
             }
             cscan_json_record(here, &foundMask, found, s, i);
+        }
+        // The wanted values are all here: the rest only has to close.
+        if (settle != 0 && (foundMask & settle) == settle) {
+            int64_t end = cscan_json_tail_end(p, n, i, depth);
+            if (end >= 0) { *simple = isSimple; *foundPaths = foundMask; *settled = 1; return end; }
+            settle = 0;
         }
         // After a value: the next member, or the end of this object (and then of the ones around it).
         for (;;) {

@@ -56,7 +56,10 @@ public struct FileDecoder: Sendable {
             parser = p
         case var p as JSONParser:
             parser = Self.placeholder
-            runs.withOpen { open, closed in assembler.feed(chunk) { open.add(p.parse($0), closed: &closed) } }
+            runs.withOpen { open, closed in
+                assembler.feed(chunk, line: { open.add(p.parse($0), closed: &closed) },
+                               lines: { p.tally(lines: $0, open: &open, closed: &closed) })
+            }
             parser = p
         case var p as PrefixedParser:
             parser = Self.placeholder

@@ -14,8 +14,10 @@ import Darwin
 /// pretty-printed export, whose first line ends with the `{` it opens) is gathered until it closes;
 /// a line cut off in the middle of an object is one unreadable line.
 public struct JSONParser: LineParser {
-    private let scanner: JSONFieldScanner
+    let scanner: JSONFieldScanner
     private let statusCount: Int
+    /// The paths (a bit each) that settle a line: the first status key and the first time key.
+    let settle: UInt64
     private var found: [Range<Int>?]
     private var pending: [UInt8] = []
     private var depth = 0
@@ -30,6 +32,10 @@ public struct JSONParser: LineParser {
     public init(statusKeys: [String], timeKeys: [String]) {
         scanner = JSONFieldScanner(paths: statusKeys + timeKeys)
         statusCount = statusKeys.count
+        // Once the first status key and the first time key are found, no later key can change
+        // the result (unless they do not read: see `parse`).
+        settle = statusKeys.isEmpty || timeKeys.isEmpty || statusKeys.count + timeKeys.count >= 63
+            ? 0 : 1 | 1 << UInt64(statusKeys.count)
         found = Array(repeating: nil, count: statusKeys.count + timeKeys.count)
     }
 
@@ -52,9 +58,16 @@ public struct JSONParser: LineParser {
         depth = 0; inString = false; escaped = false
         // One pass for most lines: a simple object (see `scanObject`) leaves the brace tracker
         // where it started, so only what follows the object needs tracking.
-        if let scanned = scanner.scanObject(line, from: brace, into: &found), scanned.simple {
+        if let scanned = scanner.scanObject(line, from: brace, into: &found, settle: settle), scanned.simple {
             track(line, from: scanned.end)
-            if depth <= 0 { return entry(line) }
+            if depth <= 0 {
+                if !scanned.settled { return entry(line) }
+                // The first status and time keys were found early: when both read, they are what the
+                // whole walk would give; when not, a later candidate might, so the object is walked.
+                if let settledEntry = entry(line, firstCandidatesOnly: true) { return settledEntry }
+                guard scanner.scan(line, from: brace, into: &found) else { return .unparsed }
+                return entry(line)
+            }
             depth = 0; inString = false; escaped = false
         }
         track(line, from: brace)
@@ -71,26 +84,54 @@ public struct JSONParser: LineParser {
     }
 
     private mutating func object(_ p: UnsafeRawBufferPointer, from start: Int) -> ParseResult {
-        guard scanner.scan(p, from: start, into: &found) else { return .unparsed }
+        guard let scanned = scanner.scanObject(p, from: start, into: &found, settle: settle) else { return .unparsed }
+        if scanned.settled, let settledEntry = entry(p, firstCandidatesOnly: true) { return settledEntry }
+        if scanned.settled { guard scanner.scan(p, from: start, into: &found) else { return .unparsed } }
         return entry(p)
     }
 
     /// The status and time of the object just scanned into `found`.
     private mutating func entry(_ p: UnsafeRawBufferPointer) -> ParseResult {
+        entry(p, firstCandidatesOnly: false) ?? .unparsed
+    }
+
+    /// As `entry`; with `firstCandidatesOnly`, nil unless the first status key and the first time
+    /// key both read (a `settle` scan stops before the later candidates).
+    @inline(__always)
+    private mutating func entry(_ p: UnsafeRawBufferPointer, firstCandidatesOnly: Bool) -> ParseResult? {
         var status: StatusCode?
         for k in 0..<statusCount {
             if let r = found[k], let s = Digits.status(UnsafeRawBufferPointer(rebasing: p[r])) { status = s; break }
+            if firstCandidatesOnly { return nil }
         }
-        guard let status else { return .unparsed }
+        guard let status else { return firstCandidatesOnly ? nil : .unparsed }
         var time: Int64?
         for k in statusCount..<found.count {
-            guard let r = found[k] else { continue }
-            let text = UnsafeRawBufferPointer(rebasing: p[r])
-            // The same time text as the line before (same key) is not parsed again.
-            if stampKey != k { stamp = StampCache(); stampKey = k }
-            if let t = stamp.value(of: text, { TimeText.parse($0) }) { time = t; break }
+            if let r = found[k] {
+                let text = UnsafeRawBufferPointer(rebasing: p[r])
+                // The same time text as the line before (same key) is not parsed again.
+                if stampKey != k { stamp = StampCache(); stampKey = k }
+                if let t = stamp.value(of: text, { TimeText.parse($0) }) { time = t; break }
+            }
+            if firstCandidatesOnly { return nil }
         }
         return .entry(status: status, time: time)
+    }
+
+    /// Whether an object that goes on over several lines is being gathered.
+    var isGathering: Bool { !pending.isEmpty }
+
+    /// The entry of a line whose first status key and first time key (`settle`) were found by the
+    /// C walk, their ranges in `ranges` (two words a path); nil when either does not read (then a
+    /// later candidate might, and `parse` reads the line).
+    @inline(__always)
+    mutating func settledEntry(_ line: UnsafeRawBufferPointer, _ ranges: UnsafeMutablePointer<Int64>) -> ParseResult? {
+        guard let status = Digits.status(UnsafeRawBufferPointer(rebasing: line[Int(ranges[0])..<Int(ranges[1])])) else { return nil }
+        let k = statusCount
+        let text = UnsafeRawBufferPointer(rebasing: line[Int(ranges[2 * k])..<Int(ranges[2 * k + 1])])
+        if stampKey != k { stamp = StampCache(); stampKey = k }
+        guard let t = stamp.value(of: text, { TimeText.parse($0) }) else { return nil }
+        return .entry(status: status, time: t)
     }
 
     /// Brace depth outside strings. Inside a string, the next quote or backslash is found eight
