@@ -29,8 +29,8 @@ extension JSONParser {
                     let end = walk.scan(base + start, count: count - start, from: 0, settle: settle, ranges: r,
                                         paths: &paths, simple: &simple, settled: &settled)
                     if end >= 0, simple != 0, settled != 0, base[start + end] == 0x0A,
-                       let result = settledEntry(UnsafeRawBufferPointer(start: base + start, count: end), r) {
-                        open.add(result, closed: &closed)
+                       let entry = settledEntry(UnsafeRawBufferPointer(start: base + start, count: end), r) {
+                        open.add(code: entry.code, second: entry.second, closed: &closed)
                         start += end + 1
                         continue
                     }

@@ -125,13 +125,25 @@ public struct JSONParser: LineParser {
     /// C walk, their ranges in `ranges` (two words a path); nil when either does not read (then a
     /// later candidate might, and `parse` reads the line).
     @inline(__always)
-    mutating func settledEntry(_ line: UnsafeRawBufferPointer, _ ranges: UnsafeMutablePointer<Int64>) -> ParseResult? {
-        guard let status = Digits.status(UnsafeRawBufferPointer(rebasing: line[Int(ranges[0])..<Int(ranges[1])])) else { return nil }
+    mutating func settledEntry(_ line: UnsafeRawBufferPointer, _ ranges: UnsafeMutablePointer<Int64>) -> (code: UInt16, second: Int64)? {
+        let s = Int(ranges[0]), e = Int(ranges[1])
+        var code: UInt16
+        if e - s == 3, let base = line.baseAddress {
+            // Three digits, the usual case, read without bounds checks (the walk found them in the line).
+            let d0 = base.load(fromByteOffset: s, as: UInt8.self) &- ASCII.zero
+            let d1 = base.load(fromByteOffset: s + 1, as: UInt8.self) &- ASCII.zero
+            let d2 = base.load(fromByteOffset: s + 2, as: UInt8.self) &- ASCII.zero
+            guard d0 < 10, d1 < 10, d2 < 10 else { return nil }
+            code = UInt16(d0) &* 100 &+ UInt16(d1) &* 10 &+ UInt16(d2)
+        } else {
+            guard let status = Digits.status(UnsafeRawBufferPointer(rebasing: line[s..<e])) else { return nil }
+            code = status.rawValue
+        }
         let k = statusCount
         let text = UnsafeRawBufferPointer(rebasing: line[Int(ranges[2 * k])..<Int(ranges[2 * k + 1])])
         if stampKey != k { stamp = StampCache(); stampKey = k }
         guard let t = stamp.value(of: text, { TimeText.parse($0) }) else { return nil }
-        return .entry(status: status, time: t)
+        return (code, t)
     }
 
     /// Brace depth outside strings. Inside a string, the next quote or backslash is found eight
