@@ -1,5 +1,7 @@
 // libFuzzer entry: every parser (and the line assembler) on arbitrary bytes. Built by Fuzz/run.sh
-// from the core's sources with -sanitize=fuzzer,address; a crash or a status out of range fails.
+// from the core's sources with -sanitize=fuzzer,address; a crash, a status out of range, a fast
+// parser that reads a line otherwise than its reference, or a one-pass replay reader that counts
+// otherwise than line by line fails.
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -11,6 +13,18 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         decoder.parse(bytes, check)
         decoder.flush(check)
+    }
+    // Replay's one-pass readers (combined, JSON) against the same bytes parsed line by line.
+    for format in [LogFormat.combined, .nginxJSON, .json] {
+        var onePass = FileDecoder(format: format), byLine = FileDecoder(format: format)
+        let a = SecondRuns(), b = SecondRuns()
+        onePass.tally(bytes, into: a)
+        onePass.flush(into: a)
+        byLine.parse(bytes) { b.add($0) }
+        byLine.flush { b.add($0) }
+        a.close()
+        b.close()
+        if a.runs != b.runs || a.entries != b.entries { fatalError("\(format): one pass differs from line by line") }
     }
     // The fast parsers against the byte-loop ones they replaced (Tests/StatusdCoreTests/ReferenceParsers.swift).
     var lines = LineAssembler(maxLineBytes: 4096)

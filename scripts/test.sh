@@ -36,6 +36,15 @@ set -e
 ppassed=$(sed -n 's/^package: \([0-9]*\) passed.*/\1/p' "$log.pkg")
 pfailed=$(sed -n 's/^package: [0-9]* passed, \([0-9]*\) failed.*/\1/p' "$log.pkg")
 [ -n "$pfailed" ] || pfailed=1
-echo "tests: $(( ${passed:-0} + ${ppassed:-0} )) passed, $(( ${failed:-0} + pfailed )) failed"
-rm -f "$log" "$log.pkg"
-[ "$rc" -eq 0 ] && [ "$prc" -eq 0 ]
+# The parser fuzzer (libFuzzer + AddressSanitizer, Fuzz/run.sh) for a bounded time: no parser may
+# crash, the fast parsers must read every line as their references, and replay's one-pass readers
+# must count what line by line counts. One check.
+set +e
+./Fuzz/run.sh "${FUZZ_SECONDS:-60}" > "$log.fuzz" 2>&1
+frc=$?
+set -e
+grep -vE 'ld.gold: warning: Cannot export local symbol' "$log.fuzz" | tail -4
+if [ "$frc" -eq 0 ]; then echo "fuzz: passed"; fpassed=1; ffailed=0; else echo "fuzz: FAILED"; fpassed=0; ffailed=1; fi
+echo "tests: $(( ${passed:-0} + ${ppassed:-0} + fpassed )) passed, $(( ${failed:-0} + pfailed + ffailed )) failed"
+rm -f "$log" "$log.pkg" "$log.fuzz"
+[ "$rc" -eq 0 ] && [ "$prc" -eq 0 ] && [ "$frc" -eq 0 ]
