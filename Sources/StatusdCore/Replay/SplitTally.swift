@@ -154,6 +154,8 @@ public enum SplitTally {
                     var at = 0
                     var exact = true
                     while at < part.count, exact {
+                        // Another part did not agree: this one's runs will be thrown away too.
+                        if work.abandoned { exact = false; break }
                         let end = min(part.count, at + (16 << 20))
                         let slice = UnsafeRawBufferPointer(rebasing: part[at..<end])
                         decoder.tally(slice, into: runs)
@@ -179,7 +181,9 @@ public enum SplitTally {
                 merge(runs)
             }
         } else {
-            // Held until every part is known to agree with one go (per-second runs are small).
+            // Held until every part is known to agree with one go (per-second runs are small: a few
+            // hundred kB per GB). A split thrown away costs the parsing done until then, at most one
+            // parse of the file (workers stop at the next 16 MB slice); the caller then reads it in one go.
             var held: [SecondRuns] = []
             for k in 0..<count {
                 let (runs, d, partExact) = work.wait(k)
@@ -209,7 +213,10 @@ public enum SplitTally {
             done = (0..<count).map { _ in DispatchSemaphore(value: 0) }
         }
 
-        /// The next part to parse; none once a part did not agree with one go (the rest is not needed).
+        /// Whether a part did not agree with one go: the split is thrown away, nothing more is needed.
+        var abandoned: Bool { lock.withLock { exact.contains(false) } }
+
+        /// The next part to parse; none once the split is abandoned.
         func next() -> Int? {
             lock.withLock {
                 guard nextPart < runs.count, !exact.contains(false) else { return nil }
