@@ -9,7 +9,9 @@ extension Replay {
     /// Replays a large plain file in parts on `threads` threads (default: the cores), merging the
     /// parts' per-second runs in order into `session`. Returns the format `auto` detected (the
     /// file's own format otherwise), or nil when the file was not split (small, compressed, one
-    /// thread, or a format whose lines depend on earlier ones) and must be read in one go.
+    /// thread, `regex`, or a JSON or W3C file whose parts did not agree with one go: an object over
+    /// several lines, a `#Fields:` header that changes) and must be read in one go. Nothing is
+    /// merged into `session` then.
     static func replayInParts(_ reader: LogFileReader, plan: FilePlan, threads: Int?, into session: inout ReplaySession) -> LogFormat?? {
         let n = threads ?? ProcessInfo.processInfo.activeProcessorCount
         guard n > 1, let bytes = reader.mapped, bytes.count >= splitMinimumBytes else { return nil }

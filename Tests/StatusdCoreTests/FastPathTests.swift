@@ -4,7 +4,7 @@ import Testing
 
 /// The fast paths give exactly what the plain ones gave: the memchr parsers and time caches against
 /// the byte-loop parsers they replaced, replay in per-second runs against line by line, and a file
-/// split in parts on threads against one go.
+/// split in parts on threads against one go (JSON, W3C and CloudFront: SplitTallyFormatTests).
 @Suite("fast paths give the same results")
 struct FastPathTests {
     // MARK: parsers against their references
@@ -194,20 +194,6 @@ struct FastPathTests {
         #expect(d == (format == .auto ? LogFormat.combined : nil))
         session.finish()
         #expect(Self.outcome(session) == expected)
-    }
-
-    @Test("JSON, W3C and CloudFront are not split: their lines may depend on earlier ones")
-    func notSplit() {
-        var g = LogGenerator(format: .nginxJSON, seed: 9, linesPerSecond: 20)
-        var bytes: [UInt8] = []
-        for i in 0..<20_000 { g.appendLine(i, to: &bytes) }
-        for format in [LogFormat.nginxJSON, .cloudfront, .w3c, .auto] {
-            var merged = 0
-            let r = bytes.withUnsafeBytes {
-                SplitTally.tally($0, format: format, options: FormatOptions(), maxLineBytes: 64 * 1024, threads: 2) { _ in merged += 1 }
-            }
-            #expect(r == nil && merged == 0, "\(format)")
-        }
     }
 
     @Test("parts end just after a newline and cover the file")

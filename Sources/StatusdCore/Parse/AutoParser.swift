@@ -6,7 +6,7 @@
 public struct AutoParser: LineParser {
     /// The parser of the detected format, once there is one.
     private(set) var chosen: (any LineParser)?
-    private var w3c = W3CParser()
+    private(set) var w3c = W3CParser()
     private var sawW3CHeader = false
     public private(set) var detected: LogFormat?
 

@@ -79,6 +79,9 @@ public struct FileDecoder: Sendable {
     /// Whether a JSON object ever went on over several lines (then a file cannot be split in parts).
     public var sawMultiLineObject: Bool { (parser as? JSONParser)?.sawMultiLineObject ?? false }
 
+    /// W3C and CloudFront: how many header lines changed how later lines read (`W3CParser.headerChanges`).
+    public var headerChanges: Int { W3CParser.headerChanges(of: parser) }
+
     /// Stands in for the parser while it is taken out to be mutated in place (no copy of its arrays).
     private static let placeholder: any LineParser = CombinedParser()
 

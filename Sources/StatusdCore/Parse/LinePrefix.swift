@@ -58,7 +58,7 @@ public enum LinePrefix: String, Sendable, CaseIterable, Codable {
 
 /// Strips a prefix before handing lines to a format that counts fields.
 public struct PrefixedParser: LineParser {
-    private var inner: any LineParser
+    private(set) var inner: any LineParser
     private let prefix: LinePrefix
 
     public init(_ inner: any LineParser, prefix: LinePrefix) {

@@ -12,6 +12,12 @@ import Darwin
 /// middle of a file is followed. A `#Date:` header gives the date when the fields carry a time only.
 /// Without any header, CloudFront's documented order is assumed.
 public struct W3CParser: LineParser {
+    /// How many header lines changed how the lines after them read: a `#Fields:` line naming other
+    /// fields than the ones in effect (none, or CloudFront's defaults, at first), a `#Date:` line
+    /// giving another date. The file's own header counts too; `replay --threads` splits a file
+    /// only if no part counts more than the file's header lines alone (`SplitTally`).
+    public private(set) var headerChanges = 0
+    private var fieldNames: [String] = []
     private var statusIndex: Int?
     private var dateIndex: Int?
     private var timeIndex: Int?
@@ -29,6 +35,7 @@ public struct W3CParser: LineParser {
     }
 
     private mutating func setFields(_ names: [String]) {
+        fieldNames = names
         statusIndex = names.firstIndex(of: "sc-status")
         dateIndex = names.firstIndex(of: "date") ?? names.firstIndex(of: "date-local")
         timeIndex = names.firstIndex(of: "time") ?? names.firstIndex(of: "time-local")
@@ -83,11 +90,28 @@ public struct W3CParser: LineParser {
         let text = String(decoding: line, as: UTF8.self)
         if text.hasPrefix("#Fields:") {
             let names = text.dropFirst(8).split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            if names != fieldNames { headerChanges += 1 }
             setFields(names)
         } else if text.hasPrefix("#Date:") {
             let rest = text.dropFirst(6).drop(while: { $0 == " " || $0 == "\t" })
             let date = Array(rest.prefix(10).utf8)
-            if date.count == 10, date[4] == ASCII.dash { headerDate = date }
+            if date.count == 10, date[4] == ASCII.dash, date != headerDate {
+                headerChanges += 1
+                headerDate = date
+            }
+        }
+    }
+}
+
+extension W3CParser {
+    /// `headerChanges` of the W3C parser inside `parser` (behind a line prefix, or chosen by
+    /// `auto`); 0 for other formats.
+    static func headerChanges(of parser: any LineParser) -> Int {
+        switch parser {
+        case let p as W3CParser: return p.headerChanges
+        case let p as PrefixedParser: return headerChanges(of: p.inner)
+        case let p as AutoParser: return p.chosen.map { headerChanges(of: $0) } ?? p.w3c.headerChanges
+        default: return 0
         }
     }
 }
