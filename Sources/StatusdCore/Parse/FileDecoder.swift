@@ -77,7 +77,14 @@ public struct FileDecoder: Sendable {
     }
 
     /// Whether a JSON object ever went on over several lines (then a file cannot be split in parts).
-    public var sawMultiLineObject: Bool { (parser as? JSONParser)?.sawMultiLineObject ?? false }
+    public var sawMultiLineObject: Bool {
+        switch parser {
+        case let p as JSONParser: return p.sawMultiLineObject
+        // `auto` before it handed its chosen parser over (that happens at the next `tally`).
+        case let p as AutoParser: return (p.chosen as? JSONParser)?.sawMultiLineObject ?? false
+        default: return false
+        }
+    }
 
     /// W3C and CloudFront: how many header lines changed how later lines read (`W3CParser.headerChanges`).
     public var headerChanges: Int { W3CParser.headerChanges(of: parser) }

@@ -48,9 +48,6 @@ public enum SplitTally {
             switch self {
             case .none: return true
             case .singleLineObjects:
-                // `auto` hands its chosen parser over at the start of a `tally`; an empty one makes
-                // `sawMultiLineObject` look at the JSON parser it chose.
-                decoder.tally(UnsafeRawBufferPointer(start: nil, count: 0), into: SecondRuns())
                 return !decoder.sawMultiLineObject
             case .headerChanges(let n): return decoder.headerChanges == n
             }
