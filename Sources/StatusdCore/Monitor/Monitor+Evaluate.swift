@@ -47,7 +47,17 @@ extension Monitor {
     /// Moves series `k` of rule `r` to second `s`: exact sums slide over the rings, and the long
     /// buckets take the seconds not yet in them (from what the rings hold).
     mutating func slideAll(_ r: Int, _ k: Int, to s: Int64) {
-        let windows = rules[r].series[k].own.map { [$0.window] } ?? rules[r].series[k].inputs.map { inputs[$0].tally.window }
+        // The rings the series sums over: its own, one input's (no array made every second), or several inputs'.
+        if let own = rules[r].series[k].own {
+            slideAll(r, k, to: s, over: CollectionOfOne(own.window))
+        } else if rules[r].series[k].inputs.count == 1 {
+            slideAll(r, k, to: s, over: CollectionOfOne(inputs[rules[r].series[k].inputs[0]].tally.window))
+        } else {
+            slideAll(r, k, to: s, over: rules[r].series[k].inputs.map { inputs[$0].tally.window })
+        }
+    }
+
+    private mutating func slideAll<Windows: Collection<StatusWindow>>(_ r: Int, _ k: Int, to s: Int64, over windows: Windows) {
         for e in rules[r].series[k].exact.indices { rules[r].series[k].exact[e].slide(to: s, over: windows) }
         guard !rules[r].series[k].long.isEmpty else { return }
         let match = rules[r].rule.match
@@ -88,22 +98,31 @@ extension Monitor {
     private mutating func evaluateSecond(_ s: Int64) {
         let before = produced.count
         for r in rules.indices {
-            let rule = rules[r].rule
-            let policy = rule.policy
+            let policy = rules[r].rule.policy
             for k in rules[r].series.indices {
                 slideAll(r, k, to: s)
-                let readings = rule.condition.evaluateTracks(windowSums(r, k, at: s))
-                for t in rules[r].series[k].tracks.indices {
-                    let reading = readings[t]
-                    rules[r].series[k].tracks[t].reading = reading
-                    guard let step = rules[r].series[k].tracks[t].state.step(reading, policy, now: s) else { continue }
-                    produce(step, r, k, t, reading, at: s)
+                let sums = windowSums(r, k, at: s)
+                if rules[r].series[k].tracks.count == 1, !rules[r].rule.condition.isSLO {
+                    // One track: its reading, with no array of readings made every second.
+                    advance(r, k, 0, rules[r].rule.condition.evaluate(sums), policy, at: s)
+                } else {
+                    let readings = rules[r].rule.condition.evaluateTracks(sums)
+                    for t in rules[r].series[k].tracks.indices { advance(r, k, t, readings[t], policy, at: s) }
                 }
             }
-            rules[r].history.sample(rules[r].reading.value, at: s)
+            rules[r].history.sample(rules[r].readingValue, at: s)
             if trace != nil { trace!.record(rules[r], at: s) }
         }
         if produced.count > before { attachLabels(from: before); applyInhibitions(from: before) }
+    }
+
+    /// Gives track `t` of series `k` of rule `r` its reading at second `s`, and records the
+    /// transition that makes, if any.
+    @inline(__always)
+    private mutating func advance(_ r: Int, _ k: Int, _ t: Int, _ reading: RuleReading, _ policy: AlertPolicy, at s: Int64) {
+        rules[r].series[k].tracks[t].reading = reading
+        guard let step = rules[r].series[k].tracks[t].state.step(reading, policy, now: s) else { return }
+        produce(step, r, k, t, reading, at: s)
     }
 
     /// Records the transition `step` of track `t` of series `k` of rule `r` at second `s`.

@@ -46,6 +46,27 @@ public struct MonitoredRule: Sendable {
     /// The reading of the worst alert.
     public var reading: RuleReading { worst.reading }
 
+    /// `reading.value`, read where the worst track is (no copy of it, nor of the rule: inlined
+    /// where it is read): once a second per rule.
+    var readingValue: Double {
+        @inline(__always) get { Self.readingValue(series) ?? reading.value }
+    }
+
+    @inline(__always)
+    private static func readingValue(_ series: [RuleSeries]) -> Double? {
+        guard !series.isEmpty, !series[0].tracks.isEmpty else { return nil }
+        var bk = 0, bt = 0
+        var rank = series[0].tracks[0].state.phase.rank
+        for k in series.indices {
+            for t in series[k].tracks.indices where series[k].tracks[t].state.phase.rank > rank {
+                rank = series[k].tracks[t].state.phase.rank
+                bk = k
+                bt = t
+            }
+        }
+        return series[bk].tracks[bt].reading.value
+    }
+
     var worst: AlertTrack {
         guard let first = series.first else {
             // A label-grouped rule before any value appeared.

@@ -62,7 +62,8 @@ public struct InputTally: Sendable {
     private mutating func flush(changes: inout [RingChange], reporting: Bool) {
         guard pending.second != .min else { return }
         let second = pending.second
-        for (code, count) in pending.drain() {
+        for i in 0..<pending.codes {
+            let (code, count) = pending.counted(i)
             let added = window.add(code, count: count, at: second) { old in
                 guard reporting else { return }
                 let second = old.second
@@ -74,6 +75,7 @@ public struct InputTally: Sendable {
                 tooLate &+= UInt64(count)
             }
         }
+        pending.clear()
         pending.second = .min
     }
 

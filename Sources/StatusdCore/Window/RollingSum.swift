@@ -44,7 +44,7 @@ public struct RollingSum: Sendable {
 
     /// Moves the window's end to `second` over the given rings: one step per second, or a fresh
     /// sum from the rings after a gap longer than the window.
-    public mutating func slide(to second: Int64, over windows: [StatusWindow]) {
+    public mutating func slide<Windows: Collection<StatusWindow>>(to second: Int64, over windows: Windows) {
         guard second > through else { return }
         if through == .min || second - through >= length {
             reset(through: second)

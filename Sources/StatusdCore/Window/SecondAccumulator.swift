@@ -20,15 +20,19 @@ struct SecondAccumulator: Sendable {
         return true
     }
 
-    /// The counted codes; leaves the table empty.
-    mutating func drain() -> [(StatusCode, UInt32)] {
-        var out: [(StatusCode, UInt32)] = []
-        out.reserveCapacity(touched.count)
-        for c in touched {
-            out.append((StatusCode(unchecked: c), table[Int(c)]))
-            table[Int(c)] = 0
-        }
+    /// How many codes were counted: `counted(0) ..< counted(codes)` are they, in the order first seen.
+    var codes: Int { touched.count }
+
+    /// The `i`th code counted and its count.
+    @inline(__always)
+    func counted(_ i: Int) -> (StatusCode, UInt32) {
+        let c = touched[i]
+        return (StatusCode(unchecked: c), table[Int(c)])
+    }
+
+    /// Empties the table (after its codes were read), keeping its storage: no allocation a second.
+    mutating func clear() {
+        for c in touched { table[Int(c)] = 0 }
         touched.removeAll(keepingCapacity: true)
-        return out
     }
 }
