@@ -131,18 +131,26 @@ static inline void cscan_json_record(uint64_t here, uint64_t *foundMask, int64_t
     }
 }
 
+/// The 64 bytes to read for the bytes `p[at ..< min(at + 64, n)]`: those at `p + at` when the text
+/// holds 64 from there; else the 64 that end at `n` (`*shift` drops the ones before `at` from a
+/// mask); else a zero-padded copy in `block`. Nothing past `p + n` is read.
+CSCAN_JSON_INLINE const uint8_t *cscan_json_block_at(const uint8_t *p, int64_t n, int64_t at, uint8_t block[64], int *shift) {
+    int64_t avail = n - at;
+    *shift = 0;
+    if (avail >= 64) return p + at;
+    if (n >= 64) { *shift = (int)(64 - avail); return p + n - 64; }
+    memset(block, 0, 64);
+    memcpy(block, p + at, (size_t)avail);
+    return block;
+}
+
 /// The masks of `"`, `\`, `{`, `}` and `\n` among the bytes `p[at ..< min(at + 64, n)]` (bit k: byte at + k;
 /// none past `n`). Nothing past `p + n` is read.
 CSCAN_JSON_INLINE void cscan_json_braces_at(const uint8_t *p, int64_t n, int64_t at, uint64_t *quote, uint64_t *backslash,
                                             uint64_t *open, uint64_t *close, uint64_t *newline) {
-    int64_t avail = n - at;
     uint8_t block[64];
-    const uint8_t *b = p + at;
-    int shift = 0;
-    if (avail < 64) {
-        if (n >= 64) { b = p + n - 64; shift = (int)(64 - avail); }
-        else { memset(block, 0, 64); memcpy(block, p + at, (size_t)avail); b = block; }
-    }
+    int shift;
+    const uint8_t *b = cscan_json_block_at(p, n, at, block, &shift);
     uint64_t q, bs, o, c;
     cscan_json_eq2_64(b, '"', '\\', &q, &bs);
     cscan_json_eq2_64(b, '{', '}', &o, &c);
@@ -153,14 +161,9 @@ CSCAN_JSON_INLINE void cscan_json_braces_at(const uint8_t *p, int64_t n, int64_t
 /// For the common tail: the quotes, and the stops (`\`, `{`, `}` or `\n`), among
 /// `p[at ..< min(at + 64, n)]` (none past `n`; nothing past `p + n` is read).
 CSCAN_JSON_INLINE void cscan_json_tail_masks_at(const uint8_t *p, int64_t n, int64_t at, uint64_t *quote, uint64_t *stop) {
-    int64_t avail = n - at;
     uint8_t block[64];
-    const uint8_t *b = p + at;
-    int shift = 0;
-    if (avail < 64) {
-        if (n >= 64) { b = p + n - 64; shift = (int)(64 - avail); }
-        else { memset(block, 0, 64); memcpy(block, p + at, (size_t)avail); b = block; }
-    }
+    int shift;
+    const uint8_t *b = cscan_json_block_at(p, n, at, block, &shift);
     uint64_t q = 0, o = 0;
 #if defined(__x86_64__) && !defined(CSCAN_JSON_PORTABLE)
     const __m128i vq = _mm_set1_epi8('"'), vb = _mm_set1_epi8('\\'), vo = _mm_set1_epi8('{'), vc = _mm_set1_epi8('}'),

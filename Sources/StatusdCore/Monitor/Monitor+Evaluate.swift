@@ -102,8 +102,9 @@ extension Monitor {
             for k in rules[r].series.indices {
                 slideAll(r, k, to: s)
                 let sums = windowSums(r, k, at: s)
-                if rules[r].series[k].tracks.count == 1, !rules[r].rule.condition.isSLO {
-                    // One track: its reading, with no array of readings made every second.
+                if rules[r].series[k].tracks.count == 1 {
+                    // One track (every condition but an SLO): its reading, with no array of readings
+                    // made every second. `evaluate` is the first track's reading.
                     advance(r, k, 0, rules[r].rule.condition.evaluate(sums), policy, at: s)
                 } else {
                     let readings = rules[r].rule.condition.evaluateTracks(sums)

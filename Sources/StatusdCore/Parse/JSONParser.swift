@@ -60,14 +60,7 @@ public struct JSONParser: LineParser {
         // where it started, so only what follows the object needs tracking.
         if let scanned = scanner.scanObject(line, from: brace, into: &found, settle: settle), scanned.simple {
             track(line, from: scanned.end)
-            if depth <= 0 {
-                if !scanned.settled { return entry(line) }
-                // The first status and time keys were found early: when both read, they are what the
-                // whole walk would give; when not, a later candidate might, so the object is walked.
-                if let settledEntry = entry(line, firstCandidatesOnly: true) { return settledEntry }
-                guard scanner.scan(line, from: brace, into: &found) else { return .unparsed }
-                return entry(line)
-            }
+            if depth <= 0 { return entry(line, scannedFrom: brace, settled: scanned.settled) }
             depth = 0; inString = false; escaped = false
         }
         track(line, from: brace)
@@ -85,8 +78,17 @@ public struct JSONParser: LineParser {
 
     private mutating func object(_ p: UnsafeRawBufferPointer, from start: Int) -> ParseResult {
         guard let scanned = scanner.scanObject(p, from: start, into: &found, settle: settle) else { return .unparsed }
-        if scanned.settled, let settledEntry = entry(p, firstCandidatesOnly: true) { return settledEntry }
-        if scanned.settled { guard scanner.scan(p, from: start, into: &found) else { return .unparsed } }
+        return entry(p, scannedFrom: start, settled: scanned.settled)
+    }
+
+    /// The entry of the object at `start`, just scanned into `found`. A `settled` scan found the
+    /// first status and time keys early: when both read, they are what the whole walk would give;
+    /// when not, a later candidate might, so the object is walked whole.
+    private mutating func entry(_ p: UnsafeRawBufferPointer, scannedFrom start: Int, settled: Bool) -> ParseResult {
+        if settled {
+            if let settledEntry = entry(p, firstCandidatesOnly: true) { return settledEntry }
+            guard scanner.scan(p, from: start, into: &found) else { return .unparsed }
+        }
         return entry(p)
     }
 

@@ -44,7 +44,7 @@ public enum SplitTally {
         case headerChanges(Int)
 
         /// Whether `decoder` (a part's, after some or all of its lines) still agrees with one go.
-        func holds(_ decoder: inout FileDecoder) -> Bool {
+        func holds(_ decoder: FileDecoder) -> Bool {
             switch self {
             case .none: return true
             case .singleLineObjects:
@@ -158,12 +158,12 @@ public enum SplitTally {
                         decoder.tally(slice, into: runs)
                         release?(slice)
                         at = end
-                        exact = check.holds(&decoder)
+                        exact = check.holds(decoder)
                     }
                     if exact {
                         decoder.flush(into: runs)
                         runs.close()
-                        exact = check.holds(&decoder)
+                        exact = check.holds(decoder)
                     }
                     work.finish(k, runs: runs, detected: decoder.detectedFormat, exact: exact)
                 }

@@ -25,12 +25,6 @@ public enum RuleCondition: Sendable, Equatable {
 
     /// The alert tracks: one for most conditions; an SLO has page and ticket, each with its own
     /// state and severity. `nil` names the single track.
-    /// Whether this is an SLO (two tracks: page and ticket).
-    public var isSLO: Bool {
-        if case .slo = self { return true }
-        return false
-    }
-
     public var tracks: [String?] {
         if case .slo = self { return SLOCondition.trackNames }
         return [nil]
