@@ -48,6 +48,8 @@ public struct ConfigLoader {
                 status(value, into: &config)
             case "metrics":
                 metrics(value, into: &config)
+            case "health":
+                health(value, into: &config)
             case "sinks":
                 config.sinks = sinks(value)
             case "state_dir":
@@ -57,7 +59,7 @@ public struct ConfigLoader {
             case "log_level":
                 config.logLevel = reader.choice(value, "log_level", ["trace", "debug", "info", "notice", "warning", "error", "critical"]) ?? config.logLevel
             default:
-                reader.unknownKey(key, in: "the top level", known: ["inputs", "rules", "sinks", "status", "metrics", "state_dir", "log_level", "host"])
+                reader.unknownKey(key, in: "the top level", known: ["inputs", "rules", "sinks", "status", "metrics", "state_dir", "log_level", "host", "health"])
             }
         }
         if !sawInputs { reader.fail(root, "`inputs` is missing: name at least one log to watch") }

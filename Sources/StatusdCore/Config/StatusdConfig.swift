@@ -17,6 +17,8 @@ public struct StatusdConfig: Sendable, Equatable {
     public var logLevel: String = "info"
     /// The name alerts give this machine (`host:`); nil: the system's host name.
     public var host: String?
+    /// When statusd's own degradations page (`health:`).
+    public var health = HealthConfig()
 
     public init() {}
 

@@ -48,5 +48,11 @@ public struct MetricFamily: Sendable, Hashable {
         lines, requests, requestsByCode, unparsed, tooLate, outOfRange, bytesBehind, linesPerSecond,
         ruleInfo, ruleValue, ruleLimit, ruleState, ruleSeriesOmitted,
         sinkDelivered, sinkFailed, sinkQueued, sinkState,
+        degraded,
     ]
+}
+
+extension MetricFamily {
+    /// statusd's own health: 1 per degradation kind while one holds (`health` in status), 0 otherwise.
+    public static let degraded = MetricFamily("statusd_degraded", .gauge, ["cause"], "1 while statusd is degraded for this cause (state not writable, a sink retrying, ...), 0 otherwise; see health in statusd status.")
 }

@@ -29,6 +29,11 @@ extension StatusReport {
                 out.append(MetricSample(.sinkState, l + [state], .gauge(sink.state == state ? 1 : 0)))
             }
         }
+        if let health {
+            let present = Set(health.degradations.map(\.kind))
+            let kinds = DegradationKind.all.map(\.rawValue) + present.subtracting(DegradationKind.all.map(\.rawValue)).sorted()
+            for kind in kinds { out.append(MetricSample(.degraded, [kind], .gauge(present.contains(kind) ? 1 : 0))) }
+        }
         return out
     }
 }

@@ -3,10 +3,17 @@ extension StatusReport {
     public func renderText() -> String {
         var out: [String] = []
         let firing = rules.filter { $0.state == .firing }.count
-        let headline = exitCode == 0 ? "OK" : (exitCode == 2 ? "CRITICAL" : "WARNING")
+        let warningFiring = rules.contains { $0.state == .firing }
+        var headline = exitCode == 0 ? "OK" : (exitCode == 2 ? "CRITICAL" : (warningFiring || !isDegraded ? "WARNING" : "DEGRADED"))
+        if isDegraded && headline != "DEGRADED" { headline += ", DEGRADED" }
         out.append("statusd \(version): \(headline), \(firing) of \(rules.count) rules firing; up \(DurationText.format(uptimeSeconds)), pid \(pid)")
         out.append("config \(config), loaded \(configLoadedAt)")
         if let err = lastReloadError { out.append("last reload FAILED, old config still running: \(err)") }
+        if let health, health.isDegraded {
+            out.append("")
+            out.append("health: DEGRADED (a degradation lasting \(DurationText.format(health.alertAfterSeconds)) is sent as an alert)")
+            for d in health.degradations { out.append("  " + d.line) }
+        }
         out.append("")
         out.append("inputs")
         for input in inputs {

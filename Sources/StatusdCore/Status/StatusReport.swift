@@ -18,12 +18,16 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var transitions: [TransitionReport]
     /// Silences in force (`statusd silence add`), soonest to end first.
     public var silences: [SilenceReport]?
+    /// statusd's own degradations (`health`); nil from a daemon that predates it.
+    public var health: HealthReport?
 
     public init(
         version: String, pid: Int32, startedAt: String, uptimeSeconds: Int64, config: String,
         configLoadedAt: String, lastReloadError: String?, inputs: [InputReport], rules: [RuleReport],
-        sinks: [SinkReport] = [], transitions: [TransitionReport] = [], silences: [SilenceReport]? = nil
+        sinks: [SinkReport] = [], transitions: [TransitionReport] = [], silences: [SilenceReport]? = nil,
+        health: HealthReport? = nil
     ) {
+        self.health = health
         self.silences = silences
         self.sinks = sinks
         self.transitions = transitions
@@ -39,19 +43,22 @@ public struct StatusReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, pid, config, inputs, rules, sinks, transitions, silences
+        case version, pid, config, inputs, rules, sinks, transitions, silences, health
         case startedAt = "started_at", uptimeSeconds = "uptime_seconds"
         case configLoadedAt = "config_loaded_at", lastReloadError = "last_reload_error"
     }
 
-    /// Monitoring-plugin exit code: 0 all ok, 1 a warning firing or a sink failing to deliver,
-    /// 2 a critical firing.
+    /// Monitoring-plugin exit code: 0 all ok, 1 a warning firing, a sink failing to deliver or
+    /// statusd degraded (`health`), 2 a critical firing.
     public var exitCode: Int32 {
         let firing = rules.filter { $0.state == .firing }
         if firing.contains(where: { $0.severity == .critical }) { return 2 }
-        if !firing.isEmpty || sinks.contains(where: { $0.state != "ok" }) { return 1 }
+        if !firing.isEmpty || sinks.contains(where: { $0.state != "ok" }) || isDegraded { return 1 }
         return 0
     }
+
+    /// statusd itself is degraded: `health` lists why.
+    public var isDegraded: Bool { health?.isDegraded ?? false }
 }
 
 public struct InputReport: Codable, Sendable, Equatable {

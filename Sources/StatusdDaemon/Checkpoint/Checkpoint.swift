@@ -21,6 +21,8 @@ struct Checkpoint: Codable, Sendable {
     var outbox: Outbox?
     /// Long-window buckets (SLO burn rates, windows over 10 minutes); absent in older files.
     var long: [String: TieredCountsSnapshot]?
+    /// statusd's own degradations paged and events listed (`health`); absent in older files.
+    var health: HealthBoard?
 
     init(savedAt: Int64, monitor: MonitorSnapshot, files: [FileCheckpoint], outbox: Outbox) {
         self.savedAt = savedAt
@@ -38,7 +40,7 @@ struct Checkpoint: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, inputs, files, alerts, clock, outbox, long
+        case version, inputs, files, alerts, clock, outbox, long, health
         case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
     }
 }

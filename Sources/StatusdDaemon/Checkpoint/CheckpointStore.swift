@@ -1,12 +1,15 @@
 import Foundation
 import Logging
+import StatusdCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Reads and writes `state.json` in the state directory: temp file, fsync, rename, directory fsync.
 /// A file that cannot be read back is set aside (renamed `state.json.corrupt-TIME`) and reported;
-/// statusd then starts fresh instead of crash-looping.
+/// statusd then resumes from the previous generation (`state.json.prev`, the state one save
+/// earlier) and re-reads the files from its offsets, or, without one, starts fresh instead of
+/// crash-looping.
 final class CheckpointStore {
     let directory: String
     let logger: Logger
@@ -27,32 +30,100 @@ final class CheckpointStore {
         self.silences = SilenceStore(directory: directory, logger: logger)
     }
 
+    /// The generation before the newest: `state.json` as it was before the last save. Kept as a
+    /// hard link (no copy), so a newest file found corrupt falls back to it instead of a reset.
+    var previousPath: String { directory + "/state.json.prev" }
+
+    /// What the last `load` found wrong with the state file, if anything (for `health`).
+    private(set) var loadProblem: LoadProblem?
+
+    /// The newest state file could not be read back.
+    struct LoadProblem: Sendable {
+        /// Why the newest generation was unreadable.
+        var error: String
+        /// Where it was set aside.
+        var movedTo: String
+        /// The previous generation resumed from (its `saved_at`), or nil: started without state.
+        var fellBackTo: Int64?
+    }
+
     func load(now: Int64) -> Checkpoint? {
-        guard let bytes = FileBytes.read(path) else {
-            if errno != ENOENT { logger.error("cannot read \(path): \(String(cString: strerror(errno)))") }
+        loadProblem = nil
+        switch read(path) {
+        case .missing:
+            // Never our own doing (the previous generation is a link, the newest is replaced by a
+            // rename): someone removed it to start afresh, so the previous one is not used either.
             return nil
-        }
-        do {
-            let cp = try JSONDecoder().decode(Checkpoint.self, from: Data(bytes))
-            guard (1...Checkpoint.currentVersion).contains(cp.version) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "version \(cp.version)"))
-            }
+        case .ok(let cp):
             return cp
-        } catch {
+        case .corrupt(let error):
             let aside = path + ".corrupt-\(now)"
             rename(path, aside)
+            if case .ok(let prev) = read(previousPath) {
+                loadProblem = LoadProblem(error: error, movedTo: aside, fellBackTo: prev.savedAt)
+                logger.error("the state file was unreadable and is set aside; resuming from the previous generation",
+                             metadata: ["path": "\(path)", "moved_to": "\(aside)", "error": "\(error)",
+                                        "previous_saved_at": "\(CivilTime.iso8601(prev.savedAt))"])
+                return prev
+            }
+            loadProblem = LoadProblem(error: error, movedTo: aside, fellBackTo: nil)
             logger.error("the state file was unreadable and is set aside; starting without it",
                          metadata: ["path": "\(path)", "moved_to": "\(aside)", "error": "\(error)"])
             return nil
         }
     }
 
+    private enum ReadResult {
+        case missing
+        case ok(Checkpoint)
+        case corrupt(String)
+    }
+
+    private func read(_ file: String) -> ReadResult {
+        guard let bytes = FileBytes.read(file) else {
+            if errno == ENOENT { return .missing }
+            let why = String(cString: strerror(errno))
+            logger.error("cannot read \(file): \(why)")
+            return .corrupt("cannot read: \(why)")
+        }
+        do {
+            let cp = try JSONDecoder().decode(Checkpoint.self, from: Data(bytes))
+            guard (1...Checkpoint.currentVersion).contains(cp.version) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "version \(cp.version)"))
+            }
+            return .ok(cp)
+        } catch {
+            return .corrupt(Self.describe(error))
+        }
+    }
+
+    /// A decoding error in a few words (JSONDecoder's own descriptions run long).
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.dataCorrupted(let c): return "not valid JSON or not a state file: \(c.debugDescription.prefix(120))"
+        case DecodingError.keyNotFound(let k, _): return "key `\(k.stringValue)` missing"
+        case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c):
+            return "wrong value at \(c.codingPath.map(\.stringValue).joined(separator: "."))"
+        default: return "\(error)".prefix(160).description
+        }
+    }
+
     func save(_ checkpoint: Checkpoint) throws {
+        keepPreviousGeneration()
         try AtomicFile.write(to: path) { piece in
             try withoutActuallyEscaping(piece) { piece in
                 var writer = CheckpointWriter { bytes in try bytes.withUnsafeBytes { try piece($0) } }
                 try writer.write(checkpoint, encoder: encoder)
             }
         }
+    }
+
+    /// Makes `state.json.prev` the current `state.json` (a hard link, then a rename: either the
+    /// old or the new previous generation is there at every moment) before a save replaces it.
+    private func keepPreviousGeneration() {
+        let tmp = previousPath + ".tmp"
+        unlink(tmp)
+        guard link(path, tmp) == 0 else { return }
+        if rename(tmp, previousPath) != 0 { unlink(tmp) }
     }
 }

@@ -31,16 +31,18 @@ struct CheckpointWriter {
         var evaluatedThrough: Int64?
         var clock: Int64?
         var outbox: Outbox?
+        var health: HealthBoard?
 
         enum CodingKeys: String, CodingKey {
-            case version, files, alerts, clock, outbox
+            case version, files, alerts, clock, outbox, health
             case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
         }
     }
 
     mutating func write(_ cp: Checkpoint, encoder: JSONEncoder) throws {
         let rest = try encoder.encode(Rest(version: cp.version, savedAt: cp.savedAt, files: cp.files, alerts: cp.alerts,
-                                           evaluatedThrough: cp.evaluatedThrough, clock: cp.clock, outbox: cp.outbox))
+                                           evaluatedThrough: cp.evaluatedThrough, clock: cp.clock, outbox: cp.outbox,
+                                           health: cp.health))
         append("{\"inputs\":{")
         for (n, name) in cp.inputs.keys.sorted().enumerated() {
             if n > 0 { append(",") }

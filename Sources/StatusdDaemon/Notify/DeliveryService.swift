@@ -106,14 +106,14 @@ public struct DeliveryService: Service {
             case .retry(let reason, let after):
                 failures += 1
                 let wait = after.map { $0 + Double.random(in: 0...min(1, $0 * 0.1)) } ?? Self.backoff(attempt: failures, cap: sink is JournalAlertSink ? min(5, maxBackoff) : maxBackoff)
-                board.retrying(name, error: reason)
+                board.retrying(name, error: reason, nextAttemptAt: Int64((Date().timeIntervalSince1970 + wait).rounded(.up)))
                 if failures == 1 {
                     logger.warning("sink \(name) failed: \(reason); retrying, notifications wait in the outbox",
                                    metadata: ["sink": "\(name)"])
                 } else {
                     logger.debug("sink \(name) failed again: \(reason); next try in \(String(format: "%.1f", wait))s", metadata: ["sink": "\(name)"])
                 }
-                try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                await backoff(seconds: wait)
             case .rejected(let reason):
                 pipeline.acknowledge(seqs, sink: name)
                 board.failed(name, count: seqs.count, error: reason)
@@ -159,6 +159,20 @@ public struct DeliveryService: Service {
             logger.error("sink \(sink.name) disabled until a reload: \(reason)", metadata: ["sink": "\(sink.name)"])
         }
         return min(60, Double(sink.resendInterval))
+    }
+
+    /// Waits out a retry's backoff (up to an hour when a sink said `Retry-After: 3600`), ending
+    /// early when a reload changes the sinks: the operator's fix is tried at once, not after the
+    /// hour (before, the queue stayed stuck while status showed the sink `ok`).
+    func backoff(seconds: Double) async {
+        let epoch = board.epoch
+        let deadline = Date().addingTimeInterval(seconds)
+        var seen = doorbell.generation
+        while !Task.isCancelled, board.epoch == epoch {
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0 else { return }
+            seen = await doorbell.wait(after: seen, seconds: left)
+        }
     }
 
     /// 1 s, 2 s, 4 s ... up to `cap`, with up to 20% jitter so many hosts do not retry in step.

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import StatusdCore
 
@@ -13,11 +14,20 @@ public final class SinkBoard: Sendable {
         var failed: UInt64 = 0
         var lastSuccessAt: Int64?
         var lastError: String?
+        /// When the current run of failures began (nil while it delivers).
+        var retryingSince: Int64?
+        /// When the delivery loop tries again.
+        var nextAttemptAt: Int64?
+        /// Notifications given up on (too old, refused for good), the first and latest time.
+        var givenUp: UInt64 = 0
+        var givenUpAt: Int64?
     }
 
     private struct State: Sendable {
         var sinks: [any AlertSink]
         var entries: [String: Entry]
+        /// Bumped by each reload: a delivery loop waiting out a backoff tries again at once.
+        var epoch: UInt64 = 0
     }
 
     private let state: Mutex<State>
@@ -43,11 +53,14 @@ public final class SinkBoard: Sendable {
                 var entry = s.entries[sink.name] ?? Entry(type: sink.type)
                 entry.type = sink.type
                 entry.disabled = false
-                entry.retrying = false
+                // A sink that was failing stays `retrying` until its next attempt (at once, see
+                // `epoch`) says otherwise: status never shows `ok` over a queue that is not moving.
+                if entry.retrying { entry.nextAttemptAt = Int64(Date().timeIntervalSince1970) }
                 e[sink.name] = entry
             }
             s.sinks = sinks
             s.entries = e
+            s.epoch &+= 1
         }
     }
 
@@ -63,6 +76,9 @@ public final class SinkBoard: Sendable {
         }
     }
 
+    /// Changes with each reload (`reconfigure`).
+    var epoch: UInt64 { state.withLock { $0.epoch } }
+
     func isDisabled(_ sink: String) -> Bool { state.withLock { $0.entries[sink]?.disabled ?? false } }
 
     func delivered(_ sink: String, count: Int = 1, at now: Int64) {
@@ -71,6 +87,8 @@ public final class SinkBoard: Sendable {
             $0.entries[sink]?.lastSuccessAt = now
             $0.entries[sink]?.retrying = false
             $0.entries[sink]?.lastError = nil
+            $0.entries[sink]?.retryingSince = nil
+            $0.entries[sink]?.nextAttemptAt = nil
         }
     }
 
@@ -80,20 +98,29 @@ public final class SinkBoard: Sendable {
             $0.entries[sink]?.lastSuccessAt = now
             $0.entries[sink]?.retrying = false
             $0.entries[sink]?.lastError = nil
+            $0.entries[sink]?.retryingSince = nil
+            $0.entries[sink]?.nextAttemptAt = nil
         }
     }
 
-    func retrying(_ sink: String, error: String) {
+    func retrying(_ sink: String, error: String, nextAttemptAt: Int64? = nil) {
+        let now = Int64(Date().timeIntervalSince1970)
         state.withLock {
             $0.entries[sink]?.retrying = true
             $0.entries[sink]?.lastError = error
+            if $0.entries[sink]?.retryingSince == nil { $0.entries[sink]?.retryingSince = now }
+            $0.entries[sink]?.nextAttemptAt = nextAttemptAt
         }
     }
 
+    /// Notifications given up on for `sink` (too old, or refused for good).
     func failed(_ sink: String, count: Int = 1, error: String) {
+        let now = Int64(Date().timeIntervalSince1970)
         state.withLock {
             $0.entries[sink]?.failed &+= UInt64(count)
             $0.entries[sink]?.lastError = error
+            $0.entries[sink]?.givenUp &+= UInt64(count)
+            $0.entries[sink]?.givenUpAt = now
         }
     }
 
@@ -102,6 +129,8 @@ public final class SinkBoard: Sendable {
             $0.entries[sink]?.disabled = true
             $0.entries[sink]?.retrying = false
             $0.entries[sink]?.lastError = error
+            $0.entries[sink]?.retryingSince = Int64(Date().timeIntervalSince1970)
+            $0.entries[sink]?.nextAttemptAt = nil
         }
     }
 
@@ -117,5 +146,39 @@ public final class SinkBoard: Sendable {
                 lastSuccessAt: e.lastSuccessAt.map(CivilTime.iso8601), lastError: e.lastError,
                 delivered: e.delivered, failed: e.failed)
         }
+    }
+
+    /// Sinks delivering now (neither retrying nor disabled): where a self-alert goes.
+    func workingNames() -> [String] {
+        state.withLock { s in s.sinks.map(\.name).filter { s.entries[$0].map { !$0.retrying && !$0.disabled } ?? false } }
+    }
+
+    /// The sinks' part of `health`: each retrying or disabled sink (with its next attempt and the
+    /// age of what waits), and each sink's given-up notifications as events.
+    func degradations(outbox: Outbox) -> (conditions: [Degradation], events: [Degradation]) {
+        let snapshot = state.withLock { ($0.sinks.map(\.name), $0.entries) }
+        var conditions: [Degradation] = [], events: [Degradation] = []
+        let now = Int64(Date().timeIntervalSince1970)
+        for name in snapshot.0 {
+            guard let e = snapshot.1[name] else { continue }
+            let queued = outbox.queued(for: name)
+            if e.retrying || e.disabled {
+                var detail = e.disabled ? "disabled until a reload" : "delivery failing"
+                if let err = e.lastError { detail += ": \(err)" }
+                detail += "; \(queued) notification\(queued == 1 ? "" : "s") queued"
+                conditions.append(Degradation(
+                    kind: e.disabled ? .sinkDisabled : .sinkRetrying, subject: name, detail: detail,
+                    since: e.retryingSince ?? now, nextAttemptAt: e.disabled ? nil : e.nextAttemptAt,
+                    oldestQueuedAt: outbox.oldestQueuedAt(for: name)))
+            }
+            // Recorded with the latest time: the board keeps the first as `since` and lists it
+            // until `events_for` after the latest.
+            if e.givenUp > 0, let last = e.givenUpAt {
+                let why = e.lastError.map { "; last: \($0)" } ?? ""
+                events.append(Degradation(kind: .notificationsGivenUp, subject: name,
+                                          detail: "\(e.givenUp) notification\(e.givenUp == 1 ? "" : "s") never delivered\(why)", since: last))
+            }
+        }
+        return (conditions, events)
     }
 }

@@ -6,7 +6,10 @@ extension Pipeline {
     /// offsets from the state file. Called with the lock held, before the files are opened.
     func restoreCheckpoint(now: Int64) {
         checkpoints.silences.load(now: now)
+        // After the saved health board is back: a state file found corrupt is listed in `health`.
+        defer { noteStateLoad(now: now) }
         guard let cp = checkpoints.load(now: now) else { return }
+        if let saved = cp.health { selfHealth.board.restore(saved) }
         monitor.restore(cp.monitor)
         if var saved = cp.outbox {
             saved.retain(sinks: Set(board.names))
@@ -24,9 +27,11 @@ extension Pipeline {
     /// anything was read (or `force`). Called with the lock held.
     func saveCheckpoint(now: Int64, force: Bool = false) {
         guard force || tailer.generation != savedGeneration else { return }
-        let cp = Checkpoint(savedAt: now, monitor: monitor.snapshot(), files: tailer.checkpoints, outbox: outbox)
+        var cp = Checkpoint(savedAt: now, monitor: monitor.snapshot(), files: tailer.checkpoints, outbox: outbox)
+        cp.health = selfHealth.board
         do {
             try checkpoints.save(cp)
+            noteStateWrite(now: now, error: nil)
             savedGeneration = tailer.generation
             if checkpointFailing {
                 checkpointFailing = false
@@ -38,6 +43,7 @@ extension Pipeline {
                              metadata: ["path": "\(checkpoints.path)"])
             }
             checkpointFailing = true
+            noteStateWrite(now: now, error: "\(error)")
         }
     }
 }

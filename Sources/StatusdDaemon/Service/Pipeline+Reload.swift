@@ -19,11 +19,15 @@ extension Pipeline {
             collect(now: now)
             configLoadedAt = now
             lastReloadError = nil
+            selfHealth.reloadFailedAt = nil
         }
         wake.signal()
     }
 
     public func noteReloadFailure(_ message: String) {
-        lock.withLock { lastReloadError = message }
+        lock.withLock {
+            lastReloadError = message
+            selfHealth.reloadFailedAt = clock()
+        }
     }
 }

@@ -26,7 +26,7 @@ extension Pipeline {
                 version: version, pid: getpid(), startedAt: CivilTime.iso8601(startedAt), uptimeSeconds: now - startedAt,
                 config: configPath, configLoadedAt: CivilTime.iso8601(configLoadedAt), lastReloadError: lastReloadError,
                 inputs: inputs, rules: rules, sinks: board.reports(outbox: outbox), transitions: recent.map(TransitionReport.init),
-                silences: silences.map(SilenceReport.init))
+                silences: silences.map(SilenceReport.init), health: healthReport(now: now))
         }
     }
 }

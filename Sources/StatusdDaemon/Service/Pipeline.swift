@@ -40,6 +40,8 @@ public final class Pipeline: @unchecked Sendable {
     let checkpoints: CheckpointStore
     var savedGeneration: UInt64 = .max
     var checkpointFailing = false
+    /// statusd's own degradations and self-alerts (`Pipeline+Health`).
+    var selfHealth = PipelineHealth()
     /// After handling file events, how long to let more lines arrive before the next pass: a busy
     /// log is read in 40 large reads a second at most instead of one wake-up per line nginx writes.
     /// Well inside the alert latency budget (p99 200 ms from write to receiver).
@@ -165,6 +167,7 @@ public final class Pipeline: @unchecked Sendable {
                 lineRates[input.name, default: LineRate()].sample(lines: input.tally.totals.lines, at: now)
             }
             expireOld(now: now)
+            checkHealth(now: now)
             saveCheckpoint(now: now)
             // Once a backlog (16 MB or more since the last time) is read, what reading it
             // allocated and freed goes back to the kernel.

@@ -15,6 +15,8 @@ final class DirectoryWatcher {
     private var watchedDirs: [Int32: String] = [:]
     /// Directories no watch covers; the tailer rescans them by polling.
     private(set) var pollingDirectories: Set<String> = []
+    /// Directories that got no watch because the watch limit was reached (ENOSPC), for `health`.
+    private(set) var exhaustedDirectories: Set<String> = []
     private let logger: Logger
 
     init(logger: Logger) {
@@ -36,6 +38,7 @@ final class DirectoryWatcher {
             watches[dir] = nil
             watchedDirs[wd] = nil
         }
+        exhaustedDirectories.formIntersection(dirs)
         return dirs.subtracting(watches.keys)
     }
 
@@ -47,7 +50,9 @@ final class DirectoryWatcher {
             watches[dir] = wd
             watchedDirs[wd] = dir
             pollingDirectories.remove(dir)
+            exhaustedDirectories.remove(dir)
         } else {
+            if -wd == ENOSPC { exhaustedDirectories.insert(dir) } else { exhaustedDirectories.remove(dir) }
             if -wd == ENOSPC, !pollingDirectories.contains(dir) {
                 logger.warning("inotify watch limit reached (fs.inotify.max_user_watches); polling \(dir)")
             }

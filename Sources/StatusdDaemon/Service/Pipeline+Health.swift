@@ -1,0 +1,90 @@
+import Logging
+import StatusdCore
+
+/// What the pipeline knows of its own trouble between ticks, for `HealthBoard` (one stored
+/// property of `Pipeline`, so the feature stays in this file).
+struct PipelineHealth {
+    var board = HealthBoard()
+    /// The state file cannot be written: since when, and why.
+    var stateWriteFailure: (since: Int64, error: String)?
+    /// When the reload named in `lastReloadError` failed.
+    var reloadFailedAt: Int64?
+}
+
+extension Pipeline {
+    /// Called with the lock held, once a second: gathers the degradations that hold now, records
+    /// the sinks' one-off events, and sends the self-alerts the board asks for.
+    func checkHealth(now: Int64) {
+        var observed: [Degradation] = []
+        if let f = selfHealth.stateWriteFailure {
+            observed.append(Degradation(
+                kind: .stateNotWritable, subject: checkpoints.path,
+                detail: "cannot write the state file: \(f.error); counts, offsets and queued alerts will not survive a restart",
+                since: f.since))
+        }
+        if let err = lastReloadError {
+            observed.append(Degradation(kind: .reloadFailed, detail: "\(err); the previous config keeps running",
+                                        since: selfHealth.reloadFailedAt ?? now))
+        }
+        for (path, err) in tailer.errors.sorted(by: { $0.key < $1.key }) {
+            let input = tailer.inputs.first { i in i.patterns.contains { $0.directory == PathPattern(path).directory } }?.config.name
+            observed.append(Degradation(kind: .inputUnreadable, subject: path,
+                                        detail: "\(err); its lines are not counted" + (input.map { " (input \($0))" } ?? ""),
+                                        since: now))
+        }
+        let exhausted = tailer.watcher.exhaustedDirectories
+        if !exhausted.isEmpty {
+            observed.append(Degradation(
+                kind: .inotifyExhausted,
+                detail: "inotify watch limit reached (fs.inotify.max_user_watches); polling \(exhausted.sorted().prefix(5).joined(separator: ", "))"
+                    + (exhausted.count > 5 ? " and \(exhausted.count - 5) more" : ""),
+                since: now))
+        }
+        let sinks = board.degradations(outbox: outbox)
+        observed += sinks.conditions
+        for event in sinks.events { selfHealth.board.record(event) }
+        let actions = selfHealth.board.update(observed: observed, now: now, config: config.health, working: board.workingNames())
+        guard !actions.isEmpty else { return }
+        for action in actions {
+            let t = action.transition
+            recent.append(t)
+            if outbox.enqueue(t, sinks: action.sinks, now: now) != nil {
+                logger.warning("statusd \(t.kind == .firing ? "is degraded" : "recovered"): \(t.detail ?? t.match); alert sent to \(action.sinks.joined(separator: ","))",
+                               metadata: ["health": "\(t.group ?? t.match)"])
+            }
+            if echoToStderr { StderrAlertEcho.write(t) }
+        }
+        if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
+        saveCheckpoint(now: now, force: true)
+        doorbell.ring()
+    }
+
+    /// The `health` section of status. Called with the lock held.
+    func healthReport(now: Int64) -> HealthReport {
+        HealthReport(selfHealth.board.degradations, alerted: Set(selfHealth.board.alerted.keys),
+                     alertAfterSeconds: config.health.alertAfterSeconds, now: now)
+    }
+
+    /// Records how the state file was found at start (after `checkpoints.load`). Lock held.
+    func noteStateLoad(now: Int64) {
+        guard let p = checkpoints.loadProblem else { return }
+        let detail: String
+        if let prev = p.fellBackTo {
+            detail = "the newest state file was unreadable (\(p.error)) and is set aside as \(p.movedTo); resumed from the previous generation saved at \(CivilTime.iso8601(prev)): files are re-read from its offsets and counted once, alerts resume from its states"
+        } else {
+            let starts = Set(config.inputs.map(\.startAt.rawValue)).sorted().joined(separator: "/")
+            detail = "the state file was unreadable (\(p.error)) and is set aside as \(p.movedTo), with no previous generation: totals and windows reset, files start at start_at (\(starts)): with end, lines written while statusd was down are not counted; with beginning, alerts in them are sent again"
+        }
+        selfHealth.board.record(Degradation(kind: .stateCorrupt, subject: checkpoints.path, detail: detail, since: now))
+    }
+
+    /// The state file could (`error` nil) or could not be written. Lock held.
+    func noteStateWrite(now: Int64, error: String?) {
+        if let error {
+            if selfHealth.stateWriteFailure == nil { selfHealth.stateWriteFailure = (now, error) }
+            else { selfHealth.stateWriteFailure?.error = error }
+        } else {
+            selfHealth.stateWriteFailure = nil
+        }
+    }
+}
