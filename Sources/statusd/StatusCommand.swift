@@ -5,7 +5,7 @@ import StatusdCore
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ask the running daemon how it is doing.",
-        discussion: "Exit codes: 0 all rules ok, 1 a warning firing, 2 a critical firing, 3 the daemon cannot be reached or answered garbage."
+        discussion: "Exit codes: 0 all rules ok, 1 a warning firing or statusd degraded (its health section says why), 2 a critical firing, 3 the daemon cannot be reached or answered garbage."
     )
 
     @Option(help: "The status socket.")
