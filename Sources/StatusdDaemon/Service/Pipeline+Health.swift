@@ -43,7 +43,11 @@ extension Pipeline {
         let sinks = board.degradations(outbox: outbox)
         observed += sinks.conditions
         for event in sinks.events { selfHealth.board.record(event) }
-        let actions = selfHealth.board.update(observed: observed, now: now, config: config.health, working: board.workingNames())
+        // The sinks that deliver now and take a warning (a sink's `severities`).
+        let probe = AlertTransition.health(Degradation(kind: .reloadFailed, detail: "", since: now), kind: .firing, at: now)
+        let routed = Set(board.route(probe))
+        let working = board.workingNames().filter { routed.contains($0) }
+        let actions = selfHealth.board.update(observed: observed, now: now, config: config.health, working: working)
         guard !actions.isEmpty else { return }
         for action in actions {
             let t = action.transition

@@ -42,7 +42,8 @@ extension Tailer {
         for input in inputs { scannedInputs.insert(input.config.name) }
         resume = [:]
         // Files that vanished from a rescan's error list are fine again.
-        for path in errors.keys where !matched.contains(where: { $0.path == path }) && access(path, F_OK) != 0 {
+        // Only a path that is gone (ENOENT): one that still fails (ELOOP, ENOTDIR) stays reported.
+        for path in errors.keys where !matched.contains(where: { $0.path == path }) && access(path, F_OK) != 0 && errno == ENOENT {
             errors[path] = nil
         }
     }
