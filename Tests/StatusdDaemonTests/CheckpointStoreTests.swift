@@ -49,6 +49,32 @@ struct CheckpointStoreTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/state.json"))
     }
 
+    @Test("each save keeps the file it replaces as state.json.prev; a corrupt newest falls back to it and says so")
+    func previousGeneration() throws {
+        let dir = try tempDir()
+        let store = CheckpointStore(directory: dir, logger: Logger(label: "test"))
+        var first = sample()
+        first.savedAt = 1010
+        try store.save(first)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/state.json.prev"), "nothing to keep before the first save")
+        var second = sample()
+        second.savedAt = 1011
+        second.files[0].offset = 5678
+        try store.save(second)
+        try #require(FileManager.default.fileExists(atPath: dir + "/state.json.prev"))
+        #expect(store.load(now: 3000)?.savedAt == 1011 && store.loadProblem == nil)
+        // The newest is damaged: the previous generation, with its own offsets, is resumed.
+        try Data("{\"inputs\":{\"web\"".utf8).write(to: URL(fileURLWithPath: dir + "/state.json"))
+        let back = try #require(store.load(now: 3001))
+        #expect(back.savedAt == 1010 && back.files[0].offset == 1234)
+        #expect(store.loadProblem?.fellBackTo == 1010)
+        #expect(FileManager.default.fileExists(atPath: dir + "/state.json.corrupt-3001"))
+        // A state.json removed on purpose means start afresh, not the previous generation.
+        try store.save(second)
+        try FileManager.default.removeItem(atPath: dir + "/state.json")
+        #expect(store.load(now: 3002) == nil && store.loadProblem == nil)
+    }
+
     @Test("a version 1 state file (before the outbox) still loads")
     func versionOne() throws {
         let dir = try tempDir()
