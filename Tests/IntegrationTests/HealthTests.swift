@@ -7,18 +7,17 @@ import Testing
 /// firing and one resolved), and recovery once the cause is gone.
 @Suite("statusd's own health", .serialized)
 struct HealthTests {
-    static func config(_ dir: TempDir, receiver: Receiver, input: String? = nil, extra: String = "") -> String {
+    static func config(_ dir: TempDir, receiver: Receiver, input: String? = nil, hookExtra: String = "") -> String {
         """
         inputs:
           - {name: web, path: \(input ?? dir.file("access.log")), start_at: beginning}
         rules:
           - {name: errors, match: 5xx, rate_above: 10%, guard: none, window: 10s, min_requests: 5}
         sinks:
-          - {name: hook, type: webhook, url: "\(receiver.url("/hook"))"}
+          - {name: hook, type: webhook, url: "\(receiver.url("/hook"))"\(hookExtra)}
         health: {alert_after: 2s, events_for: 8s}
         status: {socket: \(dir.file("s.sock"))}
         state_dir: \(dir.file("state"))
-        \(extra)
         """
     }
 
@@ -28,14 +27,14 @@ struct HealthTests {
         let receiver: Receiver
         var daemon: StatusdProcess
 
-        init(_ label: String, input: String? = nil, receiverMode: String = "ok", beforeStart: (TempDir, PrivateJournal) throws -> Void = { _, _ in }) throws {
+        init(_ label: String, input: String? = nil, receiverMode: String = "ok", hookExtra: String = "", beforeStart: (TempDir, PrivateJournal) throws -> Void = { _, _ in }) throws {
             dir = try TempDir(label)
             journal = try PrivateJournal()
             try journal.start()
             receiver = try Receiver(dir, mode: receiverMode)
             try receiver.start()
             try dir.write("access.log", "")
-            try dir.write("statusd.yaml", HealthTests.config(dir, receiver: receiver, input: input))
+            try dir.write("statusd.yaml", HealthTests.config(dir, receiver: receiver, input: input, hookExtra: hookExtra))
             try beforeStart(dir, journal)
             daemon = try journal.statusd(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
         }
@@ -244,5 +243,25 @@ struct HealthTests {
         run.expectRecovered("sink_retrying", viaHook: false)
         // The hook worked again when statusd-health resolved: the resolved notice went where the firing went (journald only).
         #expect(run.selfAlerts("sink_retrying").isEmpty)
+    }
+
+    @Test("notifications given up (max_age 1m against a receiver answering 503): listed, paged through journald, then recovered")
+    func givenUp() throws {
+        let run = try Run("givenup", receiverMode: "503", hookExtra: ", max_age: 1m")
+        defer { run.daemon.stop() }
+        #expect(run.daemon.waitReady(), "stderr: \(run.daemon.stderrText)")
+        try run.dir.append("access.log", AccessLines.make(200, count: 20) + AccessLines.make(500, count: 10))
+        #expect(Proc.waitFor(15) { run.receiver.requests().contains { $0.status == 503 } })
+        try run.dir.append("access.log", AccessLines.make(200, count: 600))
+        #expect(Proc.waitFor(20) { (try? run.daemon.rule("errors")?["state"] as? String) == "ok" })
+        // While they wait, the sink is retrying; once they are older than max_age they are given up on.
+        #expect(!run.entries("sink_retrying").isEmpty)
+        #expect(Proc.waitFor(120) { !run.entries("notifications_given_up").isEmpty }, "stderr: \(run.daemon.stderrText)")
+        let e = run.entries("notifications_given_up").first ?? [:]
+        #expect(e["subject"] as? String == "hook" && (e["detail"] as? String ?? "").contains("never delivered"), "\(e)")
+        run.expectDegraded("notifications_given_up", viaHook: false)
+        #expect(Proc.waitFor(10) { run.entries("sink_retrying").isEmpty }, "nothing queued: nothing retried")
+        // Listed for events_for (8 s) after the latest, then OK; one firing and one resolved.
+        run.expectRecovered("notifications_given_up", viaHook: false)
     }
 }

@@ -53,7 +53,10 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var exitCode: Int32 {
         let firing = rules.filter { $0.state == .firing }
         if firing.contains(where: { $0.severity == .critical }) { return 2 }
-        if !firing.isEmpty || sinks.contains(where: { $0.state != "ok" }) || isDegraded { return 1 }
+        // A sink fails to deliver when notifications wait for it (a `retrying` sink with none
+        // queued has given them up: `health` lists that for `events_for`), or it is disabled.
+        let failing = sinks.contains { $0.state == "disabled" || ($0.state != "ok" && $0.queued > 0) }
+        if !firing.isEmpty || failing || isDegraded { return 1 }
         return 0
     }
 

@@ -162,7 +162,9 @@ public final class SinkBoard: Sendable {
         for name in snapshot.0 {
             guard let e = snapshot.1[name] else { continue }
             let queued = outbox.queued(for: name)
-            if e.retrying || e.disabled {
+            // Retrying with nothing queued retries nothing (the notifications were given up on,
+            // reported below); a disabled sink will miss what comes next.
+            if (e.retrying && queued > 0) || e.disabled {
                 var detail = e.disabled ? "disabled until a reload" : "delivery failing"
                 if let err = e.lastError { detail += ": \(err)" }
                 detail += "; \(queued) notification\(queued == 1 ? "" : "s") queued"
