@@ -27,7 +27,10 @@ struct HealthTests {
         let receiver: Receiver
         var daemon: StatusdProcess
 
-        init(_ label: String, input: String? = nil, receiverMode: String = "ok", hookExtra: String = "", beforeStart: (TempDir, PrivateJournal) throws -> Void = { _, _ in }) throws {
+        /// `inotifyWatches`: run statusd in a user namespace of its own whose inotify watch limit
+        /// (`/proc/sys/user/max_inotify_watches`, per user namespace) is this, so the machine's
+        /// limit is never touched.
+        init(_ label: String, input: String? = nil, receiverMode: String = "ok", hookExtra: String = "", inotifyWatches: Int? = nil, beforeStart: (TempDir, PrivateJournal) throws -> Void = { _, _ in }) throws {
             dir = try TempDir(label)
             journal = try PrivateJournal()
             try journal.start()
@@ -36,7 +39,13 @@ struct HealthTests {
             try dir.write("access.log", "")
             try dir.write("statusd.yaml", HealthTests.config(dir, receiver: receiver, input: input, hookExtra: hookExtra))
             try beforeStart(dir, journal)
-            daemon = try journal.statusd(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
+            if let watches = inotifyWatches {
+                let script = "echo \(watches) > /proc/sys/user/max_inotify_watches && exec \"$0\" \"$@\""
+                daemon = try StatusdProcess(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir,
+                                            launcher: ["/usr/bin/nsenter"] + journal.enter + ["/usr/bin/unshare", "--user", "--map-root-user", "/bin/sh", "-c", script])
+            } else {
+                daemon = try journal.statusd(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
+            }
         }
 
         mutating func restart() throws {
@@ -263,5 +272,21 @@ struct HealthTests {
         #expect(Proc.waitFor(10) { run.entries("sink_retrying").isEmpty }, "nothing queued: nothing retried")
         // Listed for events_for (8 s) after the latest, then OK; one firing and one resolved.
         run.expectRecovered("notifications_given_up", viaHook: false)
+    }
+
+    @Test("inotify watches exhausted (a user namespace whose limit is 0): degraded, lines still counted by polling; recovered once the limit is raised")
+    func inotifyExhausted() throws {
+        let run = try Run("inotify", inotifyWatches: 0)
+        defer { run.daemon.stop() }
+        #expect(run.daemon.waitReady(), "stderr: \(run.daemon.stderrText)")
+        run.expectDegraded("inotify_exhausted")
+        #expect((run.entries("inotify_exhausted").first?["detail"] as? String ?? "").contains(run.dir.path))
+        // Polled: the lines are counted all the same.
+        try run.dir.append("access.log", AccessLines.make(200, count: 9))
+        #expect(Proc.waitFor(10) { (try? run.daemon.counts("web")["2xx"]) == 9 })
+        // The limit is raised in statusd's user namespace: the next full scan (10 s) places the watch.
+        let raise = try Proc.run("/usr/bin/nsenter", ["-t", String(run.daemon.pid), "-U", "--", "/bin/sh", "-c", "echo 1000 > /proc/sys/user/max_inotify_watches"], timeout: 10)
+        try #require(raise.status == 0, "raise: \(raise.stderr)")
+        run.expectRecovered("inotify_exhausted")
     }
 }
