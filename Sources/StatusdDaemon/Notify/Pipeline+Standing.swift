@@ -35,6 +35,10 @@ extension Pipeline {
                 }
             }
         }
+        // statusd's own degradations paged and not yet resolved (`health`).
+        for a in selfHealth.board.alerted.values {
+            ids.insert(AlertTransition.alertID(rule: AlertTransition.healthRule, group: a.degradation.key, firedAt: a.degradation.since))
+        }
         return ids
     }
 }
