@@ -109,21 +109,27 @@ final class CheckpointStore {
     }
 
     func save(_ checkpoint: Checkpoint) throws {
-        keepPreviousGeneration()
+        // The file being replaced is linked aside first and becomes the previous generation only
+        // once the new one is in place: the new one must fit beside both (a full disk fails the
+        // save instead of recycling the previous generation's space).
+        let tmpPrevious = previousPath + ".tmp"
+        unlink(tmpPrevious)
+        let kept = link(path, tmpPrevious) == 0
+        do {
+            try write(checkpoint)
+        } catch {
+            if kept { unlink(tmpPrevious) }
+            throw error
+        }
+        if kept, rename(tmpPrevious, previousPath) != 0 { unlink(tmpPrevious) }
+    }
+
+    private func write(_ checkpoint: Checkpoint) throws {
         try AtomicFile.write(to: path) { piece in
             try withoutActuallyEscaping(piece) { piece in
                 var writer = CheckpointWriter { bytes in try bytes.withUnsafeBytes { try piece($0) } }
                 try writer.write(checkpoint, encoder: encoder)
             }
         }
-    }
-
-    /// Makes `state.json.prev` the current `state.json` (a hard link, then a rename: either the
-    /// old or the new previous generation is there at every moment) before a save replaces it.
-    private func keepPreviousGeneration() {
-        let tmp = previousPath + ".tmp"
-        unlink(tmp)
-        guard link(path, tmp) == 0 else { return }
-        if rename(tmp, previousPath) != 0 { unlink(tmp) }
     }
 }
