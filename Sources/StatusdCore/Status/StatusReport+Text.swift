@@ -6,7 +6,7 @@ extension StatusReport {
         let headline = exitCode == 0 ? "OK" : (exitCode == 2 ? "CRITICAL" : "WARNING")
         out.append("statusd \(version): \(headline), \(firing) of \(rules.count) rules firing; up \(DurationText.format(uptimeSeconds)), pid \(pid)")
         out.append("config \(config), loaded \(configLoadedAt)")
-        if let err = lastReloadError { out.append("last reload FAILED, old config still running: \(err)") }
+        if let err = lastReloadError { out.append("last reload FAILED, old config still running: \(SafeText.field(err))") }
         out.append("")
         out.append("inputs")
         for input in inputs {

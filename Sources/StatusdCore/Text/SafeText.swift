@@ -13,6 +13,20 @@ public enum SafeText {
     /// Text of several lines statusd composed itself: newlines kept, everything else escaped.
     public static func lines(_ text: String) -> String { clean(text, keepNewlines: true) }
 
+    /// A JSON document: what JSON leaves raw inside strings (DEL, C1, bidi) escaped as `\uXXXX`,
+    /// so the document stays valid JSON; the white space between tokens kept.
+    public static func json(_ text: String) -> String {
+        let keep: Set<Unicode.Scalar> = ["\n", "\r", "\t"]
+        guard text.unicodeScalars.contains(where: { needsEscape($0) && !keep.contains($0) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            if !needsEscape(s) || keep.contains(s) { out.append(s); continue }
+            let hex = String(s.value, radix: 16)
+            out.append(contentsOf: ("\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex).unicodeScalars)
+        }
+        return String(out)
+    }
+
     /// Whether `scalar` is shown escaped.
     @inline(__always)
     public static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
