@@ -58,6 +58,8 @@ struct ConfigSecretsTests {
         let e = errors(yaml)
         #expect(e.map(\.line) == [2, 3, 4])
         #expect(e[2].column == 31)
+        let quoted = errors("\"log_level\": info\n'log_level': debug\n")
+        #expect(quoted.map(\.line) == [2])
     }
 
     @Test("a secret in the wrong place is not quoted by the error about it")

@@ -25,12 +25,15 @@ extension ConfigLoader {
         var text = yaml
         var inserted: [(line: Int, column: Int, count: Int)] = []
         var lastMark: (Int, Int)?
+        var firstSeen: DuplicateKeysUnmarked?
         for round in 0..<1000 {
             do {
                 let root = try Yams.compose(yaml: text)
                 guard !inserted.isEmpty, let root else { return (root, []) }
                 var found: [DuplicateKey] = []
                 collectDuplicates(root, inserted: inserted, into: &found)
+                // Marked, yet none found again: say what Yams saw rather than load renamed keys.
+                if found.isEmpty, let firstSeen { throw firstSeen }
                 return (root, found.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
             } catch YamlError.duplicatedKeysInMapping(let names, let context) {
                 let mark = (context.mark.line, context.mark.column)
@@ -39,6 +42,7 @@ extension ConfigLoader {
                     throw DuplicateKeysUnmarked(names: names, line: mark.0, column: mark.1)
                 }
                 lastMark = mark
+                if firstSeen == nil { firstSeen = DuplicateKeysUnmarked(names: names, line: mark.0, column: mark.1) }
                 text = marked
                 inserted.append((mark.0, mark.1, prefix.count))
             }
@@ -62,8 +66,10 @@ extension ConfigLoader {
             i += 1
         }
         guard l == line else { return nil }
-        let at = i + column - 1
-        guard at <= scalars.count, !scalars[i..<at].contains("\n") else { return nil }
+        var at = i + column - 1
+        guard at < scalars.count, !scalars[i..<at].contains("\n") else { return nil }
+        // Inside the quotes of a quoted key, so the mark becomes part of its name.
+        if scalars[at] == "\"" || scalars[at] == "'" { at += 1 }
         scalars.insert(contentsOf: prefix.unicodeScalars, at: at)
         var out = String.UnicodeScalarView()
         out.append(contentsOf: scalars)

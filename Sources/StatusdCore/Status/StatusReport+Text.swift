@@ -17,9 +17,9 @@ extension StatusReport {
                 out.append("    no file matches \(input.paths.joined(separator: ", ")) yet")
             }
             for f in input.files {
-                var line = "    \(f.path): \(f.state), offset \(Count.format(f.offset)) of \(Count.format(f.size))"
+                var line = "    \(SafeText.field(f.path)): \(f.state), offset \(Count.format(f.offset)) of \(Count.format(f.size))"
                 if let d = f.detectedFormat { line += ", detected \(d)" }
-                if let e = f.error { line += ", \(e)" }
+                if let e = f.error { line += ", \(SafeText.field(e))" }
                 out.append(line)
             }
             if input.tooLate + input.outOfRange > 0 {
@@ -60,7 +60,7 @@ extension StatusReport {
             for k in sinks {
                 var line = "  \(pad(k.state == "ok" ? "ok" : k.state.uppercased(), 8))\(k.name) (\(k.type)): \(Count.format(k.delivered)) delivered, \(Count.format(k.failed)) failed, \(k.queued) queued"
                 if let oldest = k.oldestQueuedAt { line += " (oldest \(oldest))" }
-                if let e = k.lastError { line += "; last error: \(e)" }
+                if let e = k.lastError { line += "; last error: \(SafeText.field(e))" }
                 out.append(line)
             }
         }
