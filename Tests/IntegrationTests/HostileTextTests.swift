@@ -223,3 +223,48 @@ struct HostileTextTests {
         #expect(refused.hasPrefix("HTTP/1.1 401") && refused.lowercased().contains("www-authenticate: bearer"))
     }
 }
+
+/// A real Prometheus scraping statusd's metrics listener with basic authentication.
+@Suite("metrics with basic auth, scraped by a real Prometheus", .serialized)
+struct PrometheusBasicAuthTests {
+    init() throws { try Journald.acquire() }
+
+    @Test("Prometheus with the right credentials scrapes (up 1); with wrong ones it is refused (up 0)")
+    func scrapeWithBasicAuth() throws {
+        defer { Journald.release() }
+        try #require(PrometheusServer.isInstalled, "Debian's prometheus package is not installed")
+        let dir = try TempDir("prom-auth")
+        try dir.write("access.log", "")
+        let port = freeLoopbackPort()
+        try dir.write("statusd.yaml", """
+        inputs:
+          - {name: web, path: \(dir.file("access.log")), format: combined}
+        rules:
+          - {name: server-errors, match: 5xx, rate_above: 10%, window: 30s}
+        status: {socket: \(dir.file("s.sock"))}
+        state_dir: \(dir.file("state"))
+        metrics:
+          listen: 127.0.0.1:\(port)
+          allow: [127.0.0.0/8]
+          basic_auth: {username: prom, password: scrape-pw-0123}
+        """)
+        let daemon = try StatusdProcess(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
+        defer { daemon.stop() }
+        #expect(daemon.waitReady(), "daemon never answered: \(daemon.stderrText)")
+        for (password, up) in [("scrape-pw-0123", 1.0), ("scrape-pw-0124", 0.0)] {
+            let pdir = try TempDir("prom-auth-p")
+            let prometheus = try PrometheusServer(scraping: ["127.0.0.1:\(port)"], dir: pdir, basicAuth: ("prom", password))
+            defer { prometheus.stop() }
+            #expect(prometheus.waitReady(), "prometheus never got ready: \(prometheus.logText.suffix(2000))")
+            var seen: [Double] = []
+            #expect(Proc.waitFor(30) {
+                seen = (try? prometheus.query("up{job=\"statusd\"}").map(\.value)) ?? []
+                return seen == [up]
+            }, "up is \(seen), expected \(up)")
+            if up == 1 {
+                #expect(Proc.waitFor(15) { (try? prometheus.query("statusd_build_info").count) == 1 })
+            }
+        }
+        #expect(!daemon.stderrText.contains("scrape-pw-0123"))
+    }
+}
