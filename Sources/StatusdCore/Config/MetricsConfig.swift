@@ -30,6 +30,12 @@ public struct MetricsConfig: Sendable, Equatable {
     /// The password or token source, whichever is configured.
     public var credential: SinkConfig.Source? { basicAuth?.password ?? bearerToken }
 
+    /// Equal in what they do; where they are written does not count.
+    public static func == (a: Self, b: Self) -> Bool {
+        a.host == b.host && a.port == b.port && a.maxConnections == b.maxConnections && a.allow == b.allow
+            && a.basicAuth == b.basicAuth && a.bearerToken == b.bearerToken
+    }
+
     /// Password or token written in the config itself.
     public var inlineSecrets: [String] {
         if case .inline(let v) = credential { return [v] }
