@@ -186,7 +186,9 @@ struct Discover: ParsableCommand {
         return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
     }
 
+    /// The first alert or error line of a tool's output (else its first line), one line, cleaned.
     static func firstLine(_ s: String) -> String {
-        String(s.split(separator: "\n").first ?? "").prefix(200).map { $0.isASCII && $0.asciiValue! < 0x20 ? " " : String($0) }.joined()
+        let lines = s.split(separator: "\n")
+        return String(lines.first { $0.contains("ALERT") || $0.contains("emerg") || $0.lowercased().contains("error") } ?? lines.first ?? "").prefix(200).map { $0.isASCII && $0.asciiValue! < 0x20 ? " " : String($0) }.joined()
     }
 }

@@ -110,23 +110,27 @@ struct DiscoverIntegrationTests {
             timeout client 5s
             timeout server 5s
         frontend www
-            bind 127.0.0.1:0
+            bind 127.0.0.1:18081
             default_backend web
         frontend db
             mode tcp
             option tcplog
-            bind 127.0.0.1:0
+            bind 127.0.0.1:18082
             default_backend pg
         backend web
             server w1 127.0.0.1:1
         backend pg
             mode tcp
             server p1 127.0.0.1:2
-        """)
+        """ + "\n")
         let out = try Self.discover(["--haproxy-config", dir.file("haproxy.cfg"), "--nginx-config", dir.file("none.conf"), "--apache-config", dir.file("none.conf")])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("(`haproxy -c -f`: valid)"))
         #expect(out.stdout.contains("frontend `db`: TCP mode (`option tcplog`)"))
+        // An invalid config is said so, with HAProxy's own first alert.
+        try dir.write("bad.cfg", "frontend x\n    bind 127.0.0.1:0\n")
+        let bad = try Self.discover(["--haproxy-config", dir.file("bad.cfg"), "--nginx-config", dir.file("none.conf"), "--apache-config", dir.file("none.conf")])
+        #expect(bad.stdout.contains("says it is NOT valid: [ALERT]"))
         if FileManager.default.fileExists(atPath: "/etc/rsyslog.d/49-haproxy.conf") {
             #expect(out.stdout.contains("  - name: haproxy\n    path: '/var/log/haproxy.log'\n    format: haproxy\n"))
             try dir.write("statusd.yaml", out.stdout)

@@ -106,5 +106,6 @@ status:
 # state_dir: /var/lib/statusd
 # host: web-01                              # this machine's name in alerts (default: the system's host name)
 # log_level: info                           # trace | debug | info | notice | warning | error | critical
+
 """#
 }

@@ -135,17 +135,27 @@ public enum HAProxyDiscovery {
     /// `:programname, startswith, "haproxy" { /var/log/haproxy.log stop }`, or an `if $programname`
     /// rule, or a legacy selector naming `haproxy`).
     public static func rsyslogFile(_ text: String) -> String? {
-        for raw in text.split(separator: "\n") {
+        let lines = text.split(separator: "\n")
+        for (k, raw) in lines.enumerated() {
             let line = raw.drop(while: { $0 == " " || $0 == "\t" })
             guard !line.hasPrefix("#"), line.contains("haproxy"), line.contains("programname") || line.contains("syslogtag") else { continue }
-            for w in line.split(whereSeparator: { $0 == " " || $0 == "{" || $0 == "}" || $0 == "\t" }) {
-                var p = w
-                if p.hasPrefix("-") { p = p.dropFirst() }
-                if p.hasPrefix("/"), !p.hasPrefix("/dev/") { return String(p) }
+            // The action: on this line, or in the `{ ... }` block it opens (Debian's file).
+            var block = [line]
+            if line.contains("{"), !line.contains("}") {
+                for next in lines[(k + 1)...] {
+                    block.append(next)
+                    if next.contains("}") { break }
+                }
             }
-            if let r = line.firstRange(of: "file=\"") {
-                let rest = line[r.upperBound...]
-                return String(rest.prefix(while: { $0 != "\"" }))
+            for l in block {
+                if let r = l.firstRange(of: "file=\"") {
+                    return String(l[r.upperBound...].prefix(while: { $0 != "\"" }))
+                }
+                for w in l.split(whereSeparator: { $0 == " " || $0 == "{" || $0 == "}" || $0 == "\t" }) {
+                    var p = w
+                    if p.hasPrefix("-") { p = p.dropFirst() }
+                    if p.hasPrefix("/"), !p.hasPrefix("/dev/") { return String(p) }
+                }
             }
         }
         return nil
