@@ -80,3 +80,17 @@ struct AutoShapeTests {
         }
     }
 }
+
+@Suite("auto shape in status")
+struct AutoShapeStatusTests {
+    @Test("status JSON carries detected_shape beside detected_format, additively")
+    func json() throws {
+        let f = FileReport(path: "/var/log/x.log", state: "reading", offset: 1, size: 2, detectedFormat: "combined",
+                           detectedShape: "quoted fields before the time")
+        let text = String(decoding: try JSONEncoder().encode(f), as: UTF8.self)
+        #expect(text.contains(#""detected_format":"combined""#))
+        #expect(text.contains(#""detected_shape":"quoted fields before the time""#))
+        let old = try JSONDecoder().decode(FileReport.self, from: Data(#"{"path":"p","state":"reading","offset":0,"size":0,"bytes_behind":0,"detected_format":"w3c"}"#.utf8))
+        #expect(old.detectedShape == nil && old.detectedFormat == "w3c")
+    }
+}
