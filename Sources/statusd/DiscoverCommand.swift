@@ -101,12 +101,16 @@ struct Discover: ParsableCommand {
         }
         var serverRoot = dir
         var how = "read \(main) and its includes"
-        if apacheConfig == nil, let bin = Self.which("apache2ctl", ["/usr/sbin/apache2ctl"]) {
-            let r = Self.run(bin, ["-t", "-D", "DUMP_RUN_CFG"])
+        // Debian's apache2ctl for the packaged tree; apache2 -f for another file (the same dump).
+        let tool: (bin: String, args: [String], name: String)? = apacheConfig == nil
+            ? Self.which("apache2ctl", ["/usr/sbin/apache2ctl"]).map { ($0, ["-t", "-D", "DUMP_RUN_CFG"], "apache2ctl -t -D DUMP_RUN_CFG") }
+            : Self.which("apache2", ["/usr/sbin/apache2"]).map { ($0, ["-f", main, "-t", "-D", "DUMP_RUN_CFG"], "apache2 -f \(main) -t -D DUMP_RUN_CFG") }
+        if let tool {
+            let r = Self.run(tool.bin, tool.args, environment: env)
             for line in (r.out + "\n" + r.err).split(separator: "\n") where line.hasPrefix("ServerRoot: ") {
                 serverRoot = line.dropFirst("ServerRoot: ".count).trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
             }
-            how = "`apache2ctl -t -D DUMP_RUN_CFG`" + (r.status == 0 ? "" : " (failed: \(Self.firstLine(r.err)))") + ", " + how
+            how = "`\(tool.name)`" + (r.status == 0 ? "" : " says it is NOT valid: \(Self.firstLine(r.err.isEmpty ? r.out : r.err))") + "; " + how
         }
         if FileManager.default.fileExists(atPath: envFile) { how += ", \(envFile)" }
         sources.append("apache: " + how)
@@ -170,8 +174,9 @@ struct Discover: ParsableCommand {
         return (candidates + path).first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static func run(_ bin: String, _ args: [String]) -> (status: Int32, out: String, err: String) {
+    static func run(_ bin: String, _ args: [String], environment: [String: String]? = nil) -> (status: Int32, out: String, err: String) {
         let p = Process()
+        if let environment { p.environment = environment }
         p.executableURL = URL(fileURLWithPath: bin)
         p.arguments = args
         let out = Pipe(), err = Pipe()

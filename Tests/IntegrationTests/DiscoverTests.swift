@@ -146,8 +146,13 @@ struct DiscoverIntegrationTests {
         let dir = try TempDir("discover-apache")
         try FileManager.default.createDirectory(atPath: dir.file("sites-enabled"), withIntermediateDirectories: true)
         try dir.write("envvars", "export APACHE_LOG_DIR=\(dir.path)/logs$SUFFIX\n")
+        try FileManager.default.createDirectory(atPath: dir.file("logs"), withIntermediateDirectories: true)
+        let mpm = "/usr/lib/apache2/modules/mod_mpm_event.so"
         try dir.write("apache2.conf", """
         ServerRoot "\(dir.path)"
+        \(FileManager.default.fileExists(atPath: mpm) ? "LoadModule mpm_event_module \(mpm)" : "")
+        PidFile \(dir.path)/apache.pid
+        ErrorLog \(dir.path)/logs/error.log
         LogFormat "%h %l %u %t \\"%r\\" %>s %O \\"%{Referer}i\\" \\"%{User-Agent}i\\"" combined
         LogFormat "%v %h %t \\"%r\\" %>s %D \\"%{X-Forwarded-For}i\\"" timed
         CustomLog ${APACHE_LOG_DIR}/access.log combined
@@ -163,6 +168,10 @@ struct DiscoverIntegrationTests {
         let out = try Self.discover(["--apache-config", dir.file("apache2.conf"), "--nginx-config", dir.file("none.conf"), "--haproxy-config", dir.file("none.cfg")])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("path: '\(dir.path)/logs/access.log'\n    format: combined\n"))
+        if Proc.which("apache2") != nil {
+            // The real apache2 read the same file and found it valid.
+            #expect(out.stdout.contains("apache: `apache2 -f \(dir.file("apache2.conf")) -t -D DUMP_RUN_CFG`; read"), "\(out.stdout.prefix(900))")
+        }
         #expect(out.stdout.contains("path: '\(dir.path)/logs/timed.log'\n    format: apache\n    log_format: '%v %h %t \"%r\" %>s %D \"%{X-Forwarded-For}i\"'\n"))
         // Stock only: statusd check accepts it.
         try dir.write("sites-enabled/b.conf", "")
