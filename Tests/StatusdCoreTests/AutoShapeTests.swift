@@ -64,6 +64,20 @@ struct AutoShapeTests {
         #expect(p.parse("2026-11-20 10:00:04 302") == .entry(status: StatusCode(302)!, time: 1_795_168_804))
     }
 
+    @Test("W3C: a line whose date and time fields do not read as a time is not a W3C line")
+    func w3cShape() {
+        for var p in [W3CParser(), W3CParser()] {
+            #expect(p.parse("#Fields: date time c-ip sc-status") == .ignored)
+            #expect(p.parse("2026-11-20 10:00:00 1.2.3.4 503") == .entry(status: StatusCode(503)!, time: 1_795_168_800))
+            #expect(p.parse("hello world 1.2.3.4 200") == .unparsed)
+            #expect(p.parse(#"10.0.0.1 - - [20/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5"#) == .unparsed)
+        }
+        // A time-only header with no date anywhere still reads its lines (time unknown).
+        var t = W3CParser()
+        _ = t.parse("#Fields: time sc-status")
+        #expect(t.parse("10:00:00 200") == .entry(status: StatusCode(200)!, time: nil))
+    }
+
     @Test("no false acceptance: other shapes stay unparsed")
     func noFalseAcceptance() {
         for line in [
