@@ -217,6 +217,12 @@ struct DiscoverTests {
         #expect(yaml.components(separatedBy: "path: '/var/log/haproxy.log'").count == 2)
         #expect(yaml.contains("in another format (format: haproxy, log_format: '%ci:%cp"))
         #expect(yaml.contains("frontend `db`: TCP mode (`option tcplog`)"))
+        let stdout = HAProxyDiscovery.discover("global\n  log stdout format raw local0\ndefaults\n  log global\n  mode http\nfrontend w\n  option httplog\n",
+                                              file: "h.cfg", syslogFile: "/var/log/haproxy.log")
+        #expect(stdout.count == 1 && stdout[0].path == nil && stdout[0].note?.contains("logs to stdout, not to syslog") == true)
+        let own = HAProxyDiscovery.discover("global\n  log stdout local0\ndefaults\n  log global\n  mode http\nfrontend w\n  log /dev/log local0\n  option httplog\n",
+                                           file: "h.cfg", syslogFile: "/var/log/haproxy.log")
+        #expect(own.first?.path == "/var/log/haproxy.log")
         let noFile = HAProxyDiscovery.discover(Self.haproxyCfg, file: "h.cfg", syslogFile: nil)
         #expect(noFile[0].path == nil && noFile[0].note?.contains("syslog") == true)
     }

@@ -12,6 +12,8 @@ public enum HAProxyDiscovery {
         var formatWhat = ""
         var logs = false
         var noLog = false
+        /// The `log` targets (`global` stands for the global section's).
+        var targets: [String] = []
     }
 
     public static func discover(_ text: String, file: String, syslogFile: String?) -> [DiscoveredLog] {
@@ -69,7 +71,13 @@ public enum HAProxyDiscovery {
                 c.section.format = .custom(kind: "haproxy", logFormat: f)
                 c.section.formatWhat = "log-format"
             case "log":
-                if words.count >= 2 { c.section.logs = true; c.section.noLog = false }
+                if words.count >= 2 {
+                    // A section's own `log` lines replace the ones it inherited from `defaults`.
+                    if !c.section.logs || c.section.targets == defaults.targets { c.section.targets = [] }
+                    c.section.logs = true
+                    c.section.noLog = false
+                    c.section.targets.append(words[1])
+                }
             case "no" where words.count >= 2 && words[1] == "log":
                 c.section.noLog = true
             default: break
@@ -90,6 +98,13 @@ public enum HAProxyDiscovery {
         }
         guard let format = s.format else {
             return skip("HTTP mode without `option httplog` or `log-format`: HAProxy's default log line holds no status; add `option httplog`")
+        }
+        let targets = s.targets.flatMap { $0 == "global" ? global : [$0] }
+        let notSyslog = ["stdout", "stderr", "fd@1", "fd@2", "/dev/stdout", "/dev/stderr"]
+        if !targets.isEmpty, targets.allSatisfy({ notSyslog.contains($0) || $0.hasPrefix("ring@") }) {
+            return DiscoveredLog(server: "haproxy", path: nil, format: format, origin: origin,
+                                 note: "frontend `\(name)` (`\(s.formatWhat)`) logs to \(targets.joined(separator: ", ")), not to syslog: "
+                                    + "whatever collects HAProxy's output (the journal, a container runtime) has its lines; have it write them to a file to watch them")
         }
         guard let file = syslogFile else {
             return DiscoveredLog(server: "haproxy", path: nil, format: format, origin: origin,
