@@ -19,6 +19,8 @@ struct Discover: ParsableCommand {
     var apacheConfig: String?
     @Option(help: "HAProxy's config file, when it is not /etc/haproxy/haproxy.cfg.")
     var haproxyConfig: String?
+    @Flag(help: "Read the config files directly: run none of `nginx -T`, `apache2ctl`, `haproxy -c`.")
+    var noExec = false
     @Flag(help: "Install the config at /etc/statusd/statusd.yaml (or --output) if no file is there; never overwrites.")
     var write = false
     @Option(help: "Where --write installs the config (implies --write).")
@@ -62,7 +64,7 @@ struct Discover: ParsableCommand {
             return
         }
         let confDir = (main as NSString).deletingLastPathComponent
-        if let bin = Self.which("nginx", ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx"]) {
+        if !noExec, let bin = Self.which("nginx", ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx"]) {
             let args = nginxConfig.map { ["-T", "-q", "-c", $0] } ?? ["-T", "-q"]
             let r = Self.run(bin, args)
             let files = NginxConfig.splitDump(r.out)
@@ -79,7 +81,7 @@ struct Discover: ParsableCommand {
         } else if !FileManager.default.fileExists(atPath: main) {
             return
         } else {
-            sources.append("nginx: not installed here; read \(main) and its includes")
+            sources.append("nginx: " + (noExec ? "" : "not installed here; ") + "read \(main) and its includes")
         }
         let directives = NginxConfig.parse(path: main, files: Self.disk, confDir: confDir)
         findings += NginxDiscovery.discover(directives)
@@ -105,7 +107,7 @@ struct Discover: ParsableCommand {
         let tool: (bin: String, args: [String], name: String)? = apacheConfig == nil
             ? Self.which("apache2ctl", ["/usr/sbin/apache2ctl"]).map { ($0, ["-t", "-D", "DUMP_RUN_CFG"], "apache2ctl -t -D DUMP_RUN_CFG") }
             : Self.which("apache2", ["/usr/sbin/apache2"]).map { ($0, ["-f", main, "-t", "-D", "DUMP_RUN_CFG"], "apache2 -f \(main) -t -D DUMP_RUN_CFG") }
-        if let tool {
+        if !noExec, let tool {
             let r = Self.run(tool.bin, tool.args, environment: env)
             for line in (r.out + "\n" + r.err).split(separator: "\n") where line.hasPrefix("ServerRoot: ") {
                 serverRoot = line.dropFirst("ServerRoot: ".count).trimmingCharacters(in: CharacterSet(charactersIn: "\" "))
@@ -126,7 +128,7 @@ struct Discover: ParsableCommand {
             return
         }
         var how = "read \(main)"
-        if let bin = Self.which("haproxy", ["/usr/sbin/haproxy"]) {
+        if !noExec, let bin = Self.which("haproxy", ["/usr/sbin/haproxy"]) {
             let r = Self.run(bin, ["-c", "-f", main])
             how += r.status == 0 ? " (`haproxy -c -f`: valid)" : " (`haproxy -c -f` says it is NOT valid: \(Self.firstLine(r.err.isEmpty ? r.out : r.err)))"
         }

@@ -93,6 +93,12 @@ struct DiscoverIntegrationTests {
             format: nginx
             log_format: 'escape=json {"time":"$time_iso8601","host":"$host","status":$status}'
         """))
+        // Without nginx -T (--no-exec, as on a host without the nginx binary): the files and their
+        // includes read from disk give the same inputs.
+        let direct = try Self.discover(["--no-exec", "--nginx-config", conf, "--apache-config", "/nonexistent/a.conf", "--haproxy-config", "/nonexistent/h.cfg"])
+        #expect(direct.stdout.contains("nginx: read \(conf) and its includes"))
+        let inputs = { (s: String) in s.split(separator: "\n").drop { !$0.hasPrefix("inputs:") } }
+        #expect(inputs(direct.stdout) == inputs(out.stdout))
     }
 
     @Test("HAProxy: haproxy -c validates; the HTTP frontend is an input through rsyslog's file, the TCP one a comment")
