@@ -21,7 +21,7 @@ struct Discover: ParsableCommand {
     var haproxyConfig: String?
     @Flag(help: "Read the config files directly: run none of `nginx -T`, `apache2ctl`, `haproxy -c`.")
     var noExec = false
-    @Flag(help: "Install the config at /etc/statusd/statusd.yaml (or --output) if no file is there; never overwrites.")
+    @Flag(help: "Install the config at /etc/statusd/statusd.yaml (or --output) if no file is there, or in place of the package's unedited one (kept as .shipped); never overwrites an edited file.")
     var write = false
     @Option(help: "Where --write installs the config (implies --write).")
     var output: String?
@@ -39,6 +39,15 @@ struct Discover: ParsableCommand {
             return
         }
         let path = output ?? StatusdConfig.defaultPath
+        var keptAs: String?
+        if FileManager.default.fileExists(atPath: path), Self.isPackageDefault(path) {
+            // The package's own config, never edited: the host owner has not chosen anything yet,
+            // so the discovered one takes its place. The shipped one is kept beside it.
+            let shipped = path + ".shipped"
+            try? FileManager.default.removeItem(atPath: shipped)
+            try FileManager.default.moveItem(atPath: path, toPath: shipped)
+            keptAs = shipped
+        }
         if FileManager.default.fileExists(atPath: path) {
             FileHandle.standardError.write(Data(("statusd discover: \(path) exists and is not overwritten. See the difference with "
                 + "`statusd discover | diff -u \(path) -`, or write elsewhere with --output PATH and check it with "
@@ -52,6 +61,7 @@ struct Discover: ParsableCommand {
             throw ExitCode(1)
         }
         print("statusd discover: wrote \(path) (\(findings.filter { $0.path != nil && $0.format != .none }.count) logs); "
+            + (keptAs.map { "the package's unedited config is kept as \($0); " } ?? "")
             + "check it with `statusd check --config \(path)`")
     }
 
@@ -169,6 +179,21 @@ struct Discover: ParsableCommand {
             out.append((p, t))
         }
         return out
+    }
+
+    /// Whether `path` is the package's conffile exactly as shipped: dpkg records its MD5, and an
+    /// owner who edited it (or a file that is not the package's) makes the digests differ.
+    static func isPackageDefault(_ path: String) -> Bool {
+        guard path == StatusdConfig.defaultPath,
+              let dpkg = which("dpkg-query", ["/usr/bin/dpkg-query"]),
+              let md5 = which("md5sum", ["/usr/bin/md5sum"]) else { return false }
+        let recorded = run(dpkg, ["-W", "-f=${Conffiles}", "statusd"])
+        guard recorded.status == 0,
+              let line = recorded.out.split(separator: "\n").first(where: { $0.split(separator: " ").first.map(String.init) == path }),
+              let shippedSum = line.split(separator: " ").dropFirst().first.map(String.init) else { return false }
+        let actual = run(md5, [path])
+        guard actual.status == 0, let sum = actual.out.split(separator: " ").first.map(String.init) else { return false }
+        return sum == shippedSum
     }
 
     static func which(_ name: String, _ candidates: [String]) -> String? {
