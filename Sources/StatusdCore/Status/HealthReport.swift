@@ -51,8 +51,9 @@ public struct DegradationReport: Codable, Sendable, Equatable {
 
     /// `sink_retrying chat since 12:00:01Z (3m): HTTP 429; next attempt 13:00:01Z; oldest queued 3m`
     public var line: String {
-        var s = kind + (subject.map { " \($0)" } ?? "") + " since \(since) (\(DurationText.format(seconds)))"
-        s += ": \(detail)"
+        // Paths and errors come from outside: cleaned before they reach a terminal.
+        var s = kind + (subject.map { " \(SafeText.field($0))" } ?? "") + " since \(since) (\(DurationText.format(seconds)))"
+        s += ": \(SafeText.field(detail))"
         if let n = nextAttemptAt { s += "; next attempt \(n)" }
         if let o = oldestQueuedSeconds { s += "; oldest queued \(DurationText.format(o)) ago" }
         if alerted { s += "; alert sent" }

@@ -107,7 +107,7 @@ public final class SinkBoard: Sendable {
         let now = Int64(Date().timeIntervalSince1970)
         state.withLock {
             $0.entries[sink]?.retrying = true
-            $0.entries[sink]?.lastError = error
+            $0.entries[sink]?.lastError = Redaction.clean(error)
             if $0.entries[sink]?.retryingSince == nil { $0.entries[sink]?.retryingSince = now }
             $0.entries[sink]?.nextAttemptAt = nextAttemptAt
         }
@@ -118,7 +118,7 @@ public final class SinkBoard: Sendable {
         let now = Int64(Date().timeIntervalSince1970)
         state.withLock {
             $0.entries[sink]?.failed &+= UInt64(count)
-            $0.entries[sink]?.lastError = error
+            $0.entries[sink]?.lastError = Redaction.clean(error)
             $0.entries[sink]?.givenUp &+= UInt64(count)
             $0.entries[sink]?.givenUpAt = now
         }
@@ -128,7 +128,7 @@ public final class SinkBoard: Sendable {
         state.withLock {
             $0.entries[sink]?.disabled = true
             $0.entries[sink]?.retrying = false
-            $0.entries[sink]?.lastError = error
+            $0.entries[sink]?.lastError = Redaction.clean(error)
             $0.entries[sink]?.retryingSince = Int64(Date().timeIntervalSince1970)
             $0.entries[sink]?.nextAttemptAt = nil
         }
