@@ -7,6 +7,7 @@ extension StatusReport {
         out.append("statusd \(version): \(headline), \(firing) of \(rules.count) rules firing; up \(DurationText.format(uptimeSeconds)), pid \(pid)")
         out.append("config \(config), loaded \(configLoadedAt)")
         if let err = lastReloadError { out.append("last reload FAILED, old config still running: \(err)") }
+        if let line = clock?.line { out.append(line) }
         out.append("")
         out.append("inputs")
         for input in inputs {

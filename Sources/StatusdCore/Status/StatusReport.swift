@@ -18,6 +18,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var transitions: [TransitionReport]
     /// Silences in force (`statusd silence add`), soonest to end first.
     public var silences: [SilenceReport]?
+    /// Wall-clock steps seen and re-anchored (`ClockReport`); nil when none.
+    public var clock: ClockReport?
 
     public init(
         version: String, pid: Int32, startedAt: String, uptimeSeconds: Int64, config: String,
@@ -40,6 +42,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case version, pid, config, inputs, rules, sinks, transitions, silences
+        case clock
         case startedAt = "started_at", uptimeSeconds = "uptime_seconds"
         case configLoadedAt = "config_loaded_at", lastReloadError = "last_reload_error"
     }

@@ -21,6 +21,8 @@ struct Checkpoint: Codable, Sendable {
     var outbox: Outbox?
     /// Long-window buckets (SLO burn rates, windows over 10 minutes); absent in older files.
     var long: [String: TieredCountsSnapshot]?
+    /// Since when each input was watched (`no_traffic` proves absence only after); absent in older files.
+    var watchedSince: [String: Int64]?
 
     init(savedAt: Int64, monitor: MonitorSnapshot, files: [FileCheckpoint], outbox: Outbox) {
         self.savedAt = savedAt
@@ -29,17 +31,21 @@ struct Checkpoint: Codable, Sendable {
         evaluatedThrough = monitor.evaluatedThrough
         clock = monitor.clock
         long = monitor.long
+        watchedSince = monitor.watchedSince
         self.files = files
         self.outbox = outbox
     }
 
     var monitor: MonitorSnapshot {
-        MonitorSnapshot(inputs: inputs, alerts: alerts, evaluatedThrough: evaluatedThrough, clock: clock, long: long)
+        var m = MonitorSnapshot(inputs: inputs, alerts: alerts, evaluatedThrough: evaluatedThrough, clock: clock, long: long)
+        m.watchedSince = watchedSince
+        return m
     }
 
     enum CodingKeys: String, CodingKey {
         case version, inputs, files, alerts, clock, outbox, long
         case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
+        case watchedSince = "watched_since"
     }
 }
 

@@ -31,16 +31,19 @@ struct CheckpointWriter {
         var evaluatedThrough: Int64?
         var clock: Int64?
         var outbox: Outbox?
+        var watchedSince: [String: Int64]?
 
         enum CodingKeys: String, CodingKey {
             case version, files, alerts, clock, outbox
             case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
+            case watchedSince = "watched_since"
         }
     }
 
     mutating func write(_ cp: Checkpoint, encoder: JSONEncoder) throws {
         let rest = try encoder.encode(Rest(version: cp.version, savedAt: cp.savedAt, files: cp.files, alerts: cp.alerts,
-                                           evaluatedThrough: cp.evaluatedThrough, clock: cp.clock, outbox: cp.outbox))
+                                           evaluatedThrough: cp.evaluatedThrough, clock: cp.clock, outbox: cp.outbox,
+                                           watchedSince: cp.watchedSince))
         append("{\"inputs\":{")
         for (n, name) in cp.inputs.keys.sorted().enumerated() {
             if n > 0 { append(",") }

@@ -8,6 +8,7 @@ extension Pipeline {
         checkpoints.silences.load(now: now)
         guard let cp = checkpoints.load(now: now) else { return }
         monitor.restore(cp.monitor)
+        distrustSavedFuture(now: now)
         if var saved = cp.outbox {
             saved.retain(sinks: Set(board.names))
             outbox = saved
