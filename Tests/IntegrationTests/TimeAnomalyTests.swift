@@ -22,7 +22,6 @@ struct TimeAnomalyTests {
             min_requests: 50
             severity: critical
           - name: silent
-            match: all
             no_traffic: \(silence)
         status:
           socket: \(dir.file("s.sock"))

@@ -49,9 +49,9 @@ struct TimeModelTests {
 
         var m = Monitor(inputs: [input], rules: rules, clock: .live)
         let ahead = t0 + 100 + input.maxSkewSeconds - 1
-        let got = traffic(&m, t0, t0 + 300, outageFrom: t0 + 200) { m, s in
+        let got = traffic(&m, t0, t0 + 300, outageFrom: t0 + 200, before: { m, s in
             if s == t0 + 100 { m.accept(line(200, ahead), input: 0, arrival: s) }
-        }
+        })
         // The outage (from second 200) fires within seconds, and nothing else happens.
         #expect(kinds(expected).allSatisfy { $0.hasPrefix("bad-gateway:") })
         #expect(kinds(expected).contains { $0.hasPrefix("bad-gateway:firing@2") })
@@ -114,9 +114,9 @@ struct TimeModelTests {
         var m = Monitor(inputs: [input], rules: rules, clock: .live)
         var steps: [Int64] = []
         let back: (Int64) -> Int64 = { $0 >= self.t0 + 100 ? -3600 : 0 }
-        let out = traffic(&m, t0, t0 + 300, outageFrom: t0 + 200, stamp: { $0 + back($0) }) { m, s in
+        let out = traffic(&m, t0, t0 + 300, outageFrom: t0 + 200, stamp: { $0 + back($0) }, before: { m, s in
             if let step = observe(&m, s, offset: back(s)) { steps.append(step) }
-        }
+        })
         #expect(steps == [-3600])
         #expect(kinds(out, shift: -3600) == control())
         #expect(m.tally(of: "web")!.tooLate == 0)
@@ -132,9 +132,9 @@ struct TimeModelTests {
         var m = Monitor(inputs: [input], rules: rules, clock: .live)
         let fwd: (Int64) -> Int64 = { $0 >= self.t0 + 100 ? 3600 : 0 }
         var steps: [Int64] = []
-        let out = traffic(&m, t0, t0 + 300, outageFrom: t0 + 200, stamp: { $0 + fwd($0) }) { m, s in
+        let out = traffic(&m, t0, t0 + 300, outageFrom: t0 + 200, stamp: { $0 + fwd($0) }, before: { m, s in
             if let step = observe(&m, s, offset: fwd(s)) { steps.append(step) }
-        }
+        })
         #expect(steps == [3600])
         #expect(kinds(out, shift: 3600) == control())
         #expect(m.tally(of: "web")!.tooLate == 0)
@@ -154,8 +154,8 @@ struct TimeModelTests {
             m.advance(wallClock: s + back(s) + 1)
             out += m.takeTransitions()
         }
-        #expect(kinds(out) == ["bad-gateway:pending@60", "bad-gateway:firing@70", "bad-gateway:resolved@-3341"])
-        #expect(out.last?.firedAt == t0 + 70 - 3600, "the episode's times moved with the clock")
+        #expect(kinds(out) == ["bad-gateway:pending@71", "bad-gateway:firing@81", "bad-gateway:resolved@-3351"])
+        #expect(out.last?.firedAt == t0 + 81 - 3600, "the episode's times moved with the clock")
     }
 
     @Test("a state file saved ahead of the clock is not trusted at start")
