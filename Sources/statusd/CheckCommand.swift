@@ -18,29 +18,47 @@ struct Check: ParsableCommand {
         switch ConfigFile.load(config) {
         case .success(let c):
             var errors: [ConfigError] = []
-            var warnings: [String] = []
-            if case .failure(let e) = SinkFactory.resolve(c.sinks) {
-                // A variable missing from this shell may well be set in the service's environment.
-                for err in e.errors {
-                    if err.message.contains("environment variable") && err.message.contains("is not set") {
-                        warnings.append("\(err) (set it in the service's environment)")
-                    } else {
-                        errors.append(err)
-                    }
+            var warnings: [String] = c.warnings.map(\.description)
+            // Everything printed passes through one redactor that knows every secret read.
+            var redactor = SecretRedactor(c.inlineSecrets)
+            var resolutionErrors: [ConfigError] = []
+            switch SinkFactory.resolve(c.sinks) {
+            case .failure(let e): resolutionErrors += e.errors
+            case .success(let resolved):
+                redactor.add(resolved.flatMap { [$0.url.secretValue] + $0.urls.map(\.secretValue) + ($0.secret.map { [$0] } ?? []) })
+            }
+            if let m = c.metrics {
+                switch MetricsAccessFactory.resolve(m) {
+                case .failure(let e): resolutionErrors += e.errors
+                case .success(let r): if let cred = r.credential { redactor.add([cred]) }
                 }
             }
-            if c.sinks.contains(where: \.hasInlineSecret), let mode = Self.mode(config), mode & 0o077 != 0 {
-                warnings.append("\(config): holds a webhook URL or secret inline but can be read by others (mode \(String(mode & 0o777, radix: 8))); "
-                    + "chmod 600 it, or use url_file / url_env / secret_file / secret_env")
+            // A variable missing from this shell may well be set in the service's environment.
+            for err in resolutionErrors {
+                if err.message.contains("environment variable") && err.message.contains("is not set") {
+                    warnings.append("\(err) (set it in the service's environment)")
+                } else {
+                    errors.append(err)
+                }
+            }
+            if (c.sinks.contains(where: \.hasInlineSecret) || !(c.metrics?.inlineSecrets.isEmpty ?? true)), let mode = Self.mode(config), mode & 0o077 != 0 {
+                warnings.append("\(config): holds a webhook URL, secret, password or token inline but can be read by others (mode \(String(mode & 0o777, radix: 8))); "
+                    + "chmod 600 it, or use url_file / url_env / secret_file / secret_env (password_file, bearer_token_file for metrics)")
+            }
+            for (path, place, what) in Self.secretFiles(c) {
+                if let mode = Self.mode(path), mode & 0o077 != 0 {
+                    warnings.append("\(place.file):\(place.line):\(place.column): \(what) \(path) can be read by others (mode \(String(mode & 0o777, radix: 8))); chmod 600 it (owned by the user statusd runs as)")
+                }
             }
             for s in c.sinks {
                 if let url = SinkURL(Self.inlineURL(s) ?? ""), url.scheme == "http", !url.isLoopback {
                     warnings.append("\(s.urlPlace.file):\(s.urlPlace.line):\(s.urlPlace.column): sink `\(s.name)` posts over plain http to \(url.host): its URL and the alerts travel unencrypted")
                 }
             }
-            for w in warnings { print("warning: \(w)") }
+            let clean: (String) -> String = { SafeText.field(redactor.redact($0)) }
+            for w in warnings { print("warning: " + clean(w)) }
             if !errors.isEmpty {
-                print(ConfigErrors(errors: errors).description)
+                for e in errors { print(clean(e.description)) }
                 throw ExitCode(1)
             }
             var line = "\(config): ok, \(c.inputs.count) inputs, \(c.rules.count) rules"
@@ -51,11 +69,26 @@ struct Check: ParsableCommand {
                     line += "\n  rule \(r.name) [\(r.severity.rawValue)] → journald" + (to.isEmpty ? "" : ", " + to.joined(separator: ", "))
                 }
             }
-            print(line)
+            print(SafeText.lines(redactor.redact(line)))
         case .failure(let errors):
-            print(errors.description)
+            // The loader quotes no secret and redacts any it finds; each error is one line.
+            for e in errors.errors { print(SafeText.field(e.description)) }
             throw ExitCode(1)
         }
+    }
+
+    /// Files that hold secrets: each sink's `url_file` and `secret_file`, the metrics password or token file.
+    static func secretFiles(_ c: StatusdConfig) -> [(String, ConfigPlace, String)] {
+        var out: [(String, ConfigPlace, String)] = []
+        for s in c.sinks {
+            for u in s.allURLs { if case .file(let p) = u { out.append((p, s.urlPlace, "sink `\(s.name)`'s url_file")) } }
+            if case .file(let p) = s.secret { out.append((p, s.secretPlace ?? s.place, "sink `\(s.name)`'s secret_file")) }
+        }
+        if let m = c.metrics, case .file(let p) = m.credential {
+            out.append((p, m.secretPlace ?? m.listenPlace ?? ConfigPlace(file: "-", line: 1, column: 1),
+                        m.basicAuth != nil ? "metrics password_file" : "metrics bearer_token_file"))
+        }
+        return out
     }
 
     static func inlineURL(_ s: SinkConfig) -> String? {

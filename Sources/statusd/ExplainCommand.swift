@@ -19,6 +19,7 @@ struct Explain: ParsableCommand {
         print("  written by:  \(e.writtenBy)")
         print("  meaning:     \(e.meaning)")
         print("  usual fault: \(e.usualFault)")
+        if let hint = e.hint { print("  also:        \(hint)") }
         if !kinds.isEmpty { print("  statusd:     \(kinds.joined(separator: "; "))") }
     }
 }

@@ -105,7 +105,7 @@ struct Replay: ParsableCommand {
         switch ConfigFile.load(path) {
         case .success(let c): return c
         case .failure(let e):
-            StandardError.write(e.description + "\n")
+            StandardError.write(e.errors.map { SafeText.field($0.description) }.joined(separator: "\n") + "\n")
             throw ExitCode(1)
         }
     }

@@ -14,7 +14,7 @@ struct Run: AsyncParsableCommand {
         switch ConfigFile.load(config) {
         case .success(let c): loaded = c
         case .failure(let errors):
-            StandardError.write(errors.description + "\n")
+            for e in errors.errors { StandardError.write(SafeText.field(e.description) + "\n") }
             StandardError.write("statusd: \(errors.errors.count) error(s) in \(config); not starting\n")
             throw ExitCode(1)
         }
@@ -22,7 +22,7 @@ struct Run: AsyncParsableCommand {
         do {
             try await Daemon.run(config: loaded, configPath: config, version: Statusd.version)
         } catch {
-            StandardError.write("statusd: \(error)\n")
+            StandardError.write("statusd: \(Redaction.clean("\(error)"))\n")
             throw ExitCode(1)
         }
     }

@@ -27,11 +27,11 @@ struct SilenceCommand: ParsableCommand {
             do {
                 answer = try StatusClient.request(socket: path, target: target, method: method, body: body)
             } catch {
-                StandardError.write("statusd cannot be reached at \(path): \(error)\n")
+                StandardError.write(SafeText.field("statusd cannot be reached at \(path): \(error)") + "\n")
                 throw ExitCode(3)
             }
             guard answer.status == 200 else {
-                StandardError.write("statusd silence: \(String(decoding: answer.body, as: UTF8.self))")
+                StandardError.write("statusd silence: " + SafeText.lines(String(decoding: answer.body, as: UTF8.self)))
                 throw ExitCode(1)
             }
             return answer.body
@@ -62,7 +62,7 @@ struct SilenceCommand: ParsableCommand {
             let request = SilenceRequest(rule: rule, group: group, forSeconds: seconds, reason: reason)
             let body = try connection.send("POST", "/silences", body: StatusJSON.encode(request))
             let s = try StatusJSON.decode(SilenceReport.self, from: body)
-            print("silenced \(AlertKey.name(rule: s.rule, group: s.group, track: nil)) until \(s.until) (id \(s.id))")
+            print(SafeText.field("silenced \(AlertKey.name(rule: s.rule, group: s.group, track: nil)) until \(s.until) (id \(s.id))"))
         }
     }
 
@@ -77,7 +77,7 @@ struct SilenceCommand: ParsableCommand {
         func run() throws {
             let body = try connection.send("GET", "/silences")
             if json {
-                print(String(decoding: body, as: UTF8.self), terminator: "")
+                print(SafeText.json(String(decoding: body, as: UTF8.self)), terminator: "")
                 return
             }
             let list = try StatusJSON.decode([SilenceReport].self, from: body)
@@ -100,7 +100,7 @@ struct SilenceCommand: ParsableCommand {
             }
             let body = try connection.send("DELETE", "/silences/\(id)")
             let s = try StatusJSON.decode(SilenceReport.self, from: body)
-            print("removed silence \(s.id) of \(AlertKey.name(rule: s.rule, group: s.group, track: nil))")
+            print(SafeText.field("removed silence \(s.id) of \(AlertKey.name(rule: s.rule, group: s.group, track: nil))"))
         }
     }
 }

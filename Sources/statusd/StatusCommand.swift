@@ -27,13 +27,15 @@ struct Status: ParsableCommand {
             raw = answer.body
             report = try StatusJSON.decode(StatusReport.self, from: raw)
         } catch {
-            print("UNKNOWN: statusd cannot be reached at \(path): \(error)")
+            print(SafeText.field("UNKNOWN: statusd cannot be reached at \(path): \(error)"))
             throw ExitCode(3)
         }
         if json {
-            print(String(decoding: raw, as: UTF8.self), terminator: "")
+            // JSON escapes C0 controls already; DEL, C1 and bidi overrides it does not.
+            print(SafeText.json(String(decoding: raw, as: UTF8.self)), terminator: "")
         } else {
-            print(report.renderText(), terminator: "")
+            // Every field from outside is cleaned where it is rendered; this is the net under them.
+            print(SafeText.lines(report.renderText()), terminator: "")
         }
         throw ExitCode(report.exitCode)
     }

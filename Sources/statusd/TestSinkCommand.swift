@@ -22,7 +22,7 @@ struct TestSink: AsyncParsableCommand {
         switch ConfigFile.load(config) {
         case .success(let c): loaded = c
         case .failure(let errors):
-            print(errors.description)
+            for e in errors.errors { print(SafeText.field(e.description)) }
             throw ExitCode(2)
         }
         guard let sink = loaded.sinks.first(where: { $0.name == name }) else {
@@ -34,9 +34,11 @@ struct TestSink: AsyncParsableCommand {
         switch SinkFactory.resolve([sink]) {
         case .success(let r): resolved = r[0]
         case .failure(let errors):
-            print(errors.description)
+            for e in errors.errors { print(SafeText.field(e.description)) }
             throw ExitCode(2)
         }
+        // A peer's answer or a library's error may quote the URL: printed through the redactor.
+        Redaction.add(config: loaded, resolved: [resolved])
         let client = SinkFactory.makeClient()
         // One test per URL (an Alertmanager cluster has several); the exit code is the worst.
         var worst: Int32 = 0
@@ -51,13 +53,13 @@ struct TestSink: AsyncParsableCommand {
             case .delivered:
                 print("delivered: \(code) in \(ms) ms")
             case .retry(let reason, let after):
-                print("failed, would be retried\(after.map { " after \(String(format: "%.1f", $0))s" } ?? ""): \(reason)")
+                print("failed, would be retried\(after.map { " after \(String(format: "%.1f", $0))s" } ?? ""): \(Redaction.clean(reason))")
                 worst = 1
             case .rejected(let reason):
-                print("refused (not retried): \(reason)")
+                print("refused (not retried): \(Redaction.clean(reason))")
                 worst = 1
             case .disable(let reason):
-                print("the sink would be disabled: \(reason)")
+                print("the sink would be disabled: \(Redaction.clean(reason))")
                 worst = 1
             }
         }

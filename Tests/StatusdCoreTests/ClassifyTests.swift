@@ -45,6 +45,7 @@ struct ClassifyTests {
         #expect(StatusCatalog.explain(StatusCode(522)!).writtenBy == "Cloudflare")
         #expect(StatusCatalog.explain(StatusCode(460)!).writtenBy == "AWS ALB")
         #expect(StatusCatalog.explain(StatusCode(0)!).meaning.contains("hung up"))
-        #expect(StatusCatalog.explain(StatusCode(418)!).name == "client error")
+        #expect(StatusCatalog.explain(StatusCode(418)!).name == "I'm a teapot")
+        #expect(StatusCatalog.explain(StatusCode(477)!).name == "client error")
     }
 }

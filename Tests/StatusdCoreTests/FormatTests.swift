@@ -93,6 +93,10 @@ struct FormatTests {
         .init(file: "alb-460.log", format: .alb, codes: [200: 1, 460: 1, 502: 1, 504: 1]),
         .init(file: "haproxy-aborts.log", format: .haproxy, codes: [200: 1, 0: 1, 503: 1, 504: 1],
               unparsed: 1, why: "`Proxy www started.`"),
+        .init(file: "elb-classic.log", format: .alb, codes: [200: 2, 504: 1, 502: 1],
+              unparsed: 1, why: "a TCP listener's line: `-` statuses, `\"- - - \"` request"),
+        .init(file: "haproxy-tcp-mixed.log", format: .haproxy, codes: [200: 2, 0: 1, 503: 1, 504: 1],
+              unparsed: 6, why: "two `Proxy ... started.` lines and four `tcplog` lines (three timers, a byte count where httplog has the status)"),
         .init(file: "nginx-499-444.log", format: .combined, codes: [200: 1, 499: 1, 444: 1, 502: 1, 400: 1]),
         .init(file: "nginx-json.log", format: .nginxJSON, codes: [200: 1, 499: 1, 503: 1]),
         .init(file: "traefik.jsonl", format: .traefik, codes: [200: 1, 502: 1, 499: 1]),
@@ -129,7 +133,22 @@ struct FormatTests {
         var caddy = LogFormat.caddy.makeParser()
         #expect(caddy.parse(#"{"ts":1795168800.6014807,"request":{"uri":"/"},"status":502}"#) == .entry(status: StatusCode(502)!, time: 1_795_168_800))
         var ha = HAProxyParser()
-        #expect(ha.parse("x haproxy[1]: 1.2.3.4:5 [20/Nov/2026:10:00:02.200] www www/web1 0/0/1/-1/5003 -1 0 - - CD--") == .entry(status: .noResponse, time: 1_795_168_802))
+        #expect(ha.parse("x haproxy[1]: 1.2.3.4:5 [20/Nov/2026:10:00:02.200] www www/web1 0/0/1/-1/5003 -1 0 - - CD-- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"") == .entry(status: .noResponse, time: 1_795_168_802))
+    }
+
+    @Test("HAProxy: only a line with the HTTP log's five timers and a quoted request has a status")
+    func haproxyShape() {
+        var ha = HAProxyParser()
+        let head = "lb haproxy[1]: 10.0.1.2:33313 [06/Feb/2009:12:12:51.443] fnt bck/srv1 "
+        #expect(ha.parse(head + "0/0/5007 212 -- 0/0/0/0/3 0/0") == .unparsed)          // tcplog
+        #expect(ha.parse(head + "0/0/5007 503 -- 0/0/0/0/3 0/0") == .unparsed)
+        #expect(ha.parse(head + "0/0/0/1/1 200 10 - - ---- 1/1/0/0/0 0/0") == .unparsed)  // no request
+        #expect(ha.parse(head + "0/0/0/1 200 10 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"") == .unparsed)
+        #expect(ha.parse(head + "0/0/0/1/1/1 200 10 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"") == .unparsed)
+        #expect(ha.parse(head + "0/0/x/1/1 200 10 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"") == .unparsed)
+        #expect(ha.parse(head + "0/0/0/1/ 200 10 - - ---- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"") == .unparsed)
+        #expect(ha.parse(head + "0/0/0/1/1 200 10 - - ---- 1/1/0/0/0 0/0 \"GET /cut-by-sysl") == .entry(status: StatusCode(200)!, time: 1_233_922_371))
+        #expect(ha.parse(head + "-1/-1/-1/-1/+0 400 0 - - CR-- 1/1/0/0/0 0/0 \"<BADREQ>\"") == .entry(status: StatusCode(400)!, time: 1_233_922_371))
     }
 
     @Test("JSON: dotted paths, escapes, nested objects and arrays before the key")

@@ -115,14 +115,18 @@ public enum SilenceError: Error, Equatable, CustomStringConvertible {
     case noReason
     case tooLong(String, Int)
     case duplicateID(String)
+    case badGroup(String)
+    case tooMany(Int)
 
     public var description: String {
         switch self {
-        case .unknownRule(let r, let known): return "no rule named `\(r)`; rules: \(known.joined(separator: ", "))"
+        case .unknownRule(let r, let known): return "no rule named `\(SafeText.field(r))`; rules: \(known.joined(separator: ", "))"
         case .badDuration(let s): return "--for must be between 1s and \(DurationText.format(SilenceList.maxSeconds)), not \(s)s"
         case .noReason: return "a silence needs a --reason (who, why: the next person on call reads it)"
         case .tooLong(let what, let max): return "\(what) is empty or longer than \(max) bytes"
         case .duplicateID(let id): return "silence id \(id) is taken; try again"
+        case .badGroup(let why): return why
+        case .tooMany(let max): return "\(max) silences are in force already: remove some (statusd silence remove ID) or wait for them to end"
         }
     }
 }

@@ -9,6 +9,8 @@ import Yams
 public struct ConfigLoader {
     public let file: String
     var reader: ConfigReader
+    /// Problems that do not stop the config from working (`StatusdConfig.warnings`).
+    var warnings: [ConfigError] = []
 
     public init(file: String) {
         self.file = file
@@ -23,11 +25,24 @@ public struct ConfigLoader {
     mutating func load(_ yaml: String) -> Result<StatusdConfig, ConfigErrors> {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            let parsed = try Self.composeFindingDuplicates(yaml)
+            root = parsed.root
+            if !parsed.duplicates.isEmpty {
+                // Each repeat at its own place, by the key's name only: never the file's text.
+                let errors = parsed.duplicates.map {
+                    ConfigError(file: file, line: $0.line, column: $0.column,
+                                message: "key `\(SafeText.field($0.name))` is written twice in the same mapping (first at line \($0.firstLine)): keep one")
+                }
+                return .failure(ConfigErrors(errors: redacted(errors, root)))
+            }
         } catch let error as YamlError {
             return .failure(ConfigErrors(errors: [reader.syntaxError(error)]))
+        } catch let error as DuplicateKeysUnmarked {
+            let names = error.names.map { "`\(SafeText.field($0))`" }.joined(separator: ", ")
+            return .failure(ConfigErrors(errors: [ConfigError(file: file, line: error.line, column: error.column,
+                                                              message: "keys written twice in one mapping: \(names)")]))
         } catch {
-            return .failure(ConfigErrors(errors: [ConfigError(file: file, line: 1, column: 1, message: "\(error)")]))
+            return .failure(ConfigErrors(errors: [ConfigError(file: file, line: 1, column: 1, message: "the config could not be read as YAML")]))
         }
         var config = StatusdConfig()
         guard let root else {
@@ -64,9 +79,14 @@ public struct ConfigLoader {
         if !sawRules { reader.fail(root, "`rules` is missing: name at least one rule") }
         checkNames(config, top)
         checkSinks(config, top)
-        if reader.errors.isEmpty { return .success(config) }
+        checkInputPaths(config, top)
+        checkExposure(config)
+        if reader.errors.isEmpty {
+            config.warnings = warnings.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+            return .success(config)
+        }
         let errors = reader.errors.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
-        return .failure(ConfigErrors(errors: errors))
+        return .failure(ConfigErrors(errors: redacted(errors, root)))
     }
 
     /// Input and rule names are unique, and rules only watch inputs that exist.
@@ -86,5 +106,19 @@ public struct ConfigLoader {
             }
         }
         checkInhibits(config, ruleNodes)
+    }
+}
+
+extension ConfigLoader {
+    /// A metrics listener others can reach: the metrics name inputs, rules, sinks, hosts and paths.
+    mutating func checkExposure(_ config: StatusdConfig) {
+        guard let m = config.metrics, !m.isLoopback, m.allow.isEmpty else { return }
+        let at = m.listenPlace ?? ConfigPlace(file: file, line: 1, column: 1)
+        let hasAuth = m.credential != nil
+        let auth = hasAuth
+            ? "; its password or token travels unencrypted over plain http"
+            : " and anyone who can reach it can read them"
+        warnings.append(at.error("`metrics.listen` \(SafeText.field(m.listen)) is not loopback: the metrics name inputs, rules, sinks, hosts and paths\(auth); "
+            + "listen on 127.0.0.1 behind a proxy, or set `metrics.allow` (CIDR ranges)\(hasAuth ? "" : " and `basic_auth` or `bearer_token`")"))
     }
 }

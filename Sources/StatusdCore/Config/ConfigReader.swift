@@ -170,7 +170,8 @@ struct ConfigReader {
         case .reader(let problem, _, _, _):
             return ConfigError(file: file, line: 1, column: 1, message: "YAML could not be read: \(problem)")
         default:
-            return ConfigError(file: file, line: 1, column: 1, message: "YAML: \(error)")
+            // Some YAML errors (duplicate keys) carry the whole file, secrets included: never print them.
+            return ConfigError(file: file, line: 1, column: 1, message: "the config could not be read as YAML")
         }
     }
 }

@@ -17,6 +17,8 @@ public struct StatusdConfig: Sendable, Equatable {
     public var logLevel: String = "info"
     /// The name alerts give this machine (`host:`); nil: the system's host name.
     public var host: String?
+    /// Problems that do not stop this config from working (`check` prints them, the daemon logs them).
+    public var warnings: [ConfigError] = []
 
     public init() {}
 

@@ -8,12 +8,14 @@ public struct StatusExplanation: Sendable, Equatable {
     public let writtenBy: String
     public let meaning: String
     public let usualFault: String
+    /// More to know, where there is (IIS substatus codes for the codes IIS details).
+    public var hint: String? = nil
 }
 
 public enum StatusCatalog {
     public static func explain(_ code: StatusCode) -> StatusExplanation {
-        if let e = entries[code.rawValue] {
-            return StatusExplanation(code: code, name: e.0, writtenBy: e.1, meaning: e.2, usualFault: e.3)
+        if let e = entries[code.rawValue] ?? registry[code.rawValue] {
+            return StatusExplanation(code: code, name: e.0, writtenBy: e.1, meaning: e.2, usualFault: e.3, hint: iisSubstatus[code.rawValue])
         }
         let (name, meaning, fault): (String, String, String)
         switch code.classDigit {

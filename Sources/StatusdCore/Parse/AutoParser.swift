@@ -9,6 +9,12 @@ public struct AutoParser: LineParser {
     private(set) var w3c = W3CParser()
     private var sawW3CHeader = false
     public private(set) var detected: LogFormat?
+    /// The shape within `detected` when it is not the format's plain parser: `quoted fields before
+    /// the time` (combined), `IIS default fields, no header` (w3c). Shown in status beside the format.
+    public private(set) var shape: String?
+    /// Made once: tried on every line until a format is chosen.
+    private var iisShape = IISDefaultParser()
+    private var quotedShape = QuotedPrefixCombinedParser()
 
     public init() {}
 
@@ -29,7 +35,23 @@ public struct AutoParser: LineParser {
                 return p.parse(line)
             }
         }
+        // Shapes tried last, so that none of them takes a line a format's own parser reads.
+        if !sawW3CHeader {
+            if case .entry = iisShape.parse(line) {
+                return choose(iisShape, .w3c, "IIS default fields, no header", line)
+            }
+            if case .entry = quotedShape.parse(line) {
+                return choose(quotedShape, .combined, "quoted fields before the time", line)
+            }
+        }
         return .unparsed
+    }
+
+    private mutating func choose(_ p: any LineParser, _ format: LogFormat, _ name: String, _ line: UnsafeRawBufferPointer) -> ParseResult {
+        chosen = p
+        detected = format
+        shape = name
+        return chosen!.parse(line)
     }
 
     private func candidates(_ line: UnsafeRawBufferPointer) -> [LogFormat] {

@@ -8,6 +8,9 @@ public struct FileDecoder: Sendable {
     private var parser: any LineParser
     /// What `auto` chose, once its chosen parser replaced it (so lines go to that parser directly).
     private var autoDetected: LogFormat?
+    /// `auto`'s shape within the detected format (`AutoParser.shape`), once chosen.
+    public var detectedShape: String? { autoShape ?? (parser as? AutoParser)?.shape }
+    private var autoShape: String?
 
     public init(format: LogFormat, options: FormatOptions = FormatOptions(), maxLineBytes: Int = 64 * 1024) {
         assembler = LineAssembler(maxLineBytes: maxLineBytes)
@@ -104,6 +107,7 @@ public struct FileDecoder: Sendable {
         guard autoDetected == nil, let auto = parser as? AutoParser, let detected = auto.detected, let chosen = auto.chosen else { return }
         parser = chosen
         autoDetected = detected
+        autoShape = auto.shape
     }
 
     // The assembler and the parser are two stored properties, passed in place: a parser that

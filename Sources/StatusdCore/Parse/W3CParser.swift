@@ -54,7 +54,11 @@ public struct W3CParser: LineParser {
         guard let field = splitter.field(line, si) else { return .unparsed }
         // An empty quoted status (Incapsula: the connection closed before a response) is `000`.
         guard let status = field.isEmpty ? StatusCode.noResponse : Digits.status(field) else { return .unparsed }
-        return .entry(status: status, time: time(line))
+        // The line proves its shape: where the fields give a date and a time, they must read as
+        // one (a line of another shape has something else there, and its "status" is not one).
+        let when = time(line)
+        if when == nil, timeIndex != nil, dateIndex != nil || !headerDate.isEmpty { return .unparsed }
+        return .entry(status: status, time: when)
     }
 
     private static func hasTab(_ line: UnsafeRawBufferPointer) -> Bool {

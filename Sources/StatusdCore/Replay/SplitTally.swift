@@ -110,6 +110,8 @@ public enum SplitTally {
             let head = UnsafeRawBufferPointer(rebasing: bytes[0..<min(bytes.count, 1 << 20)])
             probe.parse(head) { _ in }
             guard let detected = probe.detectedFormat, detected != .auto else { return nil }
+            // A shape within the format (`AutoParser.shape`) is not what the format's parser reads: one go.
+            guard probe.detectedShape == nil else { return nil }
             later = detected
             // auto's chosen parsers see lines whole: no prefix is removed in the later parts either.
             laterOptions = FormatOptions(prefix: .none)

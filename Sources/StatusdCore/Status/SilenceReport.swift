@@ -19,7 +19,8 @@ public struct SilenceReport: Codable, Sendable, Equatable {
 
     /// `3f9a1c0e  server-errors[shop] until 2026-11-20T12:05:10Z: deploy of the new checkout (since ...)`
     public var line: String {
-        "\(id)  \(AlertKey.name(rule: rule, group: group, track: nil)) until \(until): \(reason) (since \(createdAt))"
+        // Reason and group are whatever someone typed: never raw on a terminal.
+        SafeText.field("\(id)  \(AlertKey.name(rule: rule, group: group, track: nil)) until \(until): \(reason) (since \(createdAt))")
     }
 
     enum CodingKeys: String, CodingKey {

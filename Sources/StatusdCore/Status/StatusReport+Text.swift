@@ -6,7 +6,7 @@ extension StatusReport {
         let headline = exitCode == 0 ? "OK" : (exitCode == 2 ? "CRITICAL" : "WARNING")
         out.append("statusd \(version): \(headline), \(firing) of \(rules.count) rules firing; up \(DurationText.format(uptimeSeconds)), pid \(pid)")
         out.append("config \(config), loaded \(configLoadedAt)")
-        if let err = lastReloadError { out.append("last reload FAILED, old config still running: \(err)") }
+        if let err = lastReloadError { out.append("last reload FAILED, old config still running: \(SafeText.field(err))") }
         if let line = clock?.line { out.append(line) }
         out.append("")
         out.append("inputs")
@@ -18,9 +18,9 @@ extension StatusReport {
                 out.append("    no file matches \(input.paths.joined(separator: ", ")) yet")
             }
             for f in input.files {
-                var line = "    \(f.path): \(f.state), offset \(Count.format(f.offset)) of \(Count.format(f.size))"
-                if let d = f.detectedFormat { line += ", detected \(d)" }
-                if let e = f.error { line += ", \(e)" }
+                var line = "    \(SafeText.field(f.path)): \(f.state), offset \(Count.format(f.offset)) of \(Count.format(f.size))"
+                if let d = f.detectedFormat { line += ", detected \(d)" + (f.detectedShape.map { " (\($0))" } ?? "") }
+                if let e = f.error { line += ", \(SafeText.field(e))" }
                 out.append(line)
             }
             if input.tooLate + input.outOfRange > 0 {
@@ -61,7 +61,7 @@ extension StatusReport {
             for k in sinks {
                 var line = "  \(pad(k.state == "ok" ? "ok" : k.state.uppercased(), 8))\(k.name) (\(k.type)): \(Count.format(k.delivered)) delivered, \(Count.format(k.failed)) failed, \(k.queued) queued"
                 if let oldest = k.oldestQueuedAt { line += " (oldest \(oldest))" }
-                if let e = k.lastError { line += "; last error: \(e)" }
+                if let e = k.lastError { line += "; last error: \(SafeText.field(e))" }
                 out.append(line)
             }
         }

@@ -112,9 +112,14 @@ public struct FileReport: Codable, Sendable, Equatable {
     public var error: String?
     /// With `format: auto`: the format chosen for this file.
     public var detectedFormat: String?
+    /// With `format: auto`: the shape within that format when it is not the format's plain one
+    /// (`quoted fields before the time`, `IIS default fields, no header`).
+    public var detectedShape: String?
 
-    public init(path: String, state: String, offset: UInt64, size: UInt64, error: String? = nil, detectedFormat: String? = nil) {
+    public init(path: String, state: String, offset: UInt64, size: UInt64, error: String? = nil, detectedFormat: String? = nil,
+                detectedShape: String? = nil) {
         self.detectedFormat = detectedFormat
+        self.detectedShape = detectedShape
         self.path = path
         self.state = state
         self.offset = offset
@@ -126,6 +131,7 @@ public struct FileReport: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case path, state, offset, size, error
         case bytesBehind = "bytes_behind", detectedFormat = "detected_format"
+        case detectedShape = "detected_shape"
     }
 }
 

@@ -75,7 +75,9 @@ final class HTTPRequestHandler: ChannelInboundHandler {
             deadline?.cancel()
             phase = .answering
             let request = HTTPRequest(method: head.method.rawValue, target: head.uri,
-                                      body: body.map { Array($0.readableBytesView) } ?? [])
+                                      body: body.map { Array($0.readableBytesView) } ?? [],
+                                      remoteAddress: context.channel.remoteAddress?.ipAddress,
+                                      authorization: head.headers.first(name: "authorization"))
             body = nil
             let route = self.route
             NIOThreadPool.singleton.runIfActive(eventLoop: context.eventLoop) { route(request) }
@@ -103,6 +105,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Content-Length", value: "\(response.body.count)")
         headers.add(name: "Connection", value: "close")
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
         let status = HTTPResponseStatus(statusCode: response.status)
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         if request.method != .HEAD, !response.body.isEmpty {

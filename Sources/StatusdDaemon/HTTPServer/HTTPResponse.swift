@@ -4,6 +4,10 @@ public struct HTTPRequest: Sendable {
     /// The request target as sent: path and query (`/status?format=text`).
     public var target: String
     public var body: [UInt8]
+    /// The client's IP address as text (TCP listeners), nil on a Unix socket.
+    public var remoteAddress: String? = nil
+    /// The `Authorization` header, if sent.
+    public var authorization: String? = nil
 }
 
 /// What a route answers: a status, a content type and a whole body (statusd's answers are small).
@@ -11,6 +15,8 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var contentType: String
     public var body: [UInt8]
+    /// Headers beyond the usual ones (`WWW-Authenticate` on a 401).
+    public var headers: [(String, String)] = []
 
     public init(status: Int, contentType: String, body: [UInt8]) {
         self.status = status

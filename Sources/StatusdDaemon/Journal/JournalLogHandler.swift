@@ -51,7 +51,8 @@ public enum DaemonLogging {
             var handlers: [any LogHandler] = []
             if useJournal { handlers.append(JournalLogHandler(label: label)) }
             if useStderr { handlers.append(StreamLogHandler.standardError(label: label)) }
-            var h = MultiplexLogHandler(handlers)
+            // Secrets replaced and control characters escaped before any handler sees a message.
+            var h = CleanLogHandler(MultiplexLogHandler(handlers))
             h.logLevel = level
             return h
         }

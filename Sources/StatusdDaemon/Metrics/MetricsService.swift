@@ -8,12 +8,22 @@ public struct MetricsService: Service {
     let server: HTTPServer
     let logger: Logger
 
-    public init(config: MetricsConfig, pipeline: Pipeline, version: String, logger: Logger) {
+    public init(config: MetricsConfig, access: MetricsAccess = MetricsAccess(), pipeline: Pipeline, version: String, logger: Logger) {
         self.logger = logger
         let export = PrometheusExport()
         server = HTTPServer(address: .tcp(host: config.host, port: config.port),
                             limits: HTTPServerLimits(maxConnections: config.maxConnections, maxBodyBytes: 0)) { request in
-            Self.route(request, export: export, pipeline: pipeline, version: version)
+            // `allow` first (403), then the credentials (401 with a challenge), before any route.
+            switch access.decide(remote: request.remoteAddress, authorization: request.authorization) {
+            case .allowed:
+                return Self.route(request, export: export, pipeline: pipeline, version: version)
+            case .forbidden:
+                return .text(403, "forbidden: this address is not in metrics.allow\n")
+            case .unauthorized(let challenge):
+                var r = HTTPResponse.text(401, "unauthorized\n")
+                r.headers = [("WWW-Authenticate", challenge)]
+                return r
+            }
         }
     }
 

@@ -86,14 +86,14 @@ public final class SinkBoard: Sendable {
     func retrying(_ sink: String, error: String) {
         state.withLock {
             $0.entries[sink]?.retrying = true
-            $0.entries[sink]?.lastError = error
+            $0.entries[sink]?.lastError = Redaction.clean(error)
         }
     }
 
     func failed(_ sink: String, count: Int = 1, error: String) {
         state.withLock {
             $0.entries[sink]?.failed &+= UInt64(count)
-            $0.entries[sink]?.lastError = error
+            $0.entries[sink]?.lastError = Redaction.clean(error)
         }
     }
 
@@ -101,7 +101,7 @@ public final class SinkBoard: Sendable {
         state.withLock {
             $0.entries[sink]?.disabled = true
             $0.entries[sink]?.retrying = false
-            $0.entries[sink]?.lastError = error
+            $0.entries[sink]?.lastError = Redaction.clean(error)
         }
     }
 

@@ -16,6 +16,9 @@ public enum Daemon {
         defer { withExtendedLifetime(stateLock) {} }
         // Chat and webhook sinks: a URL or secret that cannot be read refuses the start.
         let resolved = try SinkFactory.resolve(config.sinks).get()
+        let metricsAccess = try config.metrics.map { try MetricsAccessFactory.resolve($0).get() }
+        Redaction.add(config: config, resolved: resolved, metricsCredential: metricsAccess?.credential)
+        for w in config.warnings { logger.warning("config: \(w)") }
         let client = SinkFactory.makeClient()
         let host = config.host ?? SinkFactory.hostName()
         // journald is always a sink: while it is down, alerts wait in the outbox.
@@ -33,6 +36,7 @@ public enum Daemon {
             switch SinkFactory.resolve(newConfig.sinks) {
             case .failure(let errors): return errors
             case .success(let resolved):
+                Redaction.add(config: newConfig, resolved: resolved)
                 let sinks: [any AlertSink] = [JournalAlertSink()]
                     + SinkFactory.make(resolved, client: client, version: version, host: newConfig.host ?? SinkFactory.hostName())
                 board.reconfigure(sinks: sinks)
@@ -50,7 +54,7 @@ public enum Daemon {
         ]
         // The Prometheus listener, when `metrics:` is configured (a change takes effect on restart).
         if let metrics = config.metrics {
-            services.append(.init(service: MetricsService(config: metrics, pipeline: pipeline, version: version, logger: logger)))
+            services.append(.init(service: MetricsService(config: metrics, access: metricsAccess?.access ?? MetricsAccess(), pipeline: pipeline, version: version, logger: logger)))
         }
         let group = ServiceGroup(configuration: .init(
             services: services,

@@ -18,18 +18,18 @@ extension Pipeline {
     public func addSilence(_ request: SilenceRequest) throws(SilenceFailure) -> Silence {
         try lock.withLock { () -> Result<Silence, SilenceFailure> in
             let now = clock()
-            let rules = config.rules.map(\.name)
+            let rules = config.rules, inputs = config.inputs.map(\.name)
             var generator = SystemRandomNumberGenerator()
             let id = Silence.makeID(using: &generator)
             let silence: Silence
             do {
-                silence = try checkpoints.silences.update(now: now) { list in try list.add(request, rules: rules, id: id, now: now) }
+                silence = try checkpoints.silences.update(now: now) { list in try list.add(request, rules: rules, inputs: inputs, id: id, now: now) }
             } catch let e as SilenceError {
                 return .failure(.refused(e))
             } catch {
                 return .failure(.notSaved("\(error)"))
             }
-            logger.notice("silence \(silence.id) added: \(silence.target) until \(CivilTime.iso8601(silence.until)): \(silence.reason)",
+            logger.notice("silence \(silence.id) added: \(SafeText.field(silence.target)) until \(CivilTime.iso8601(silence.until)): \(SafeText.field(silence.reason))",
                           metadata: ["rule": "\(silence.rule)", "silence": "\(silence.id)"])
             return .success(silence)
         }.get()
@@ -45,7 +45,7 @@ extension Pipeline {
                 return .failure(.notSaved("\(error)"))
             }
             if let s = removed {
-                logger.notice("silence \(s.id) removed: \(s.target)", metadata: ["rule": "\(s.rule)", "silence": "\(s.id)"])
+                logger.notice("silence \(s.id) removed: \(SafeText.field(s.target))", metadata: ["rule": "\(s.rule)", "silence": "\(s.id)"])
             }
             return .success(removed)
         }.get()

@@ -40,10 +40,12 @@ public struct ReloadService: Service {
         case .success(let config):
             pipeline.apply(config)
             logger.notice("config reloaded", metadata: ["config": "\(pipeline.configPath)"])
+            for w in config.warnings { logger.warning("config: \(w)") }
         case .failure(let errors):
             for e in errors.errors { logger.error("reload rejected: \(e)") }
             logger.error("reload failed; the previous config keeps running")
-            pipeline.noteReloadFailure(errors.errors.first.map(\.description) ?? "invalid config")
+            // Status shows it to anyone who can read the socket: no secret, no raw control character.
+            pipeline.noteReloadFailure(Redaction.clean(errors.errors.first.map(\.description) ?? "invalid config"))
         }
     }
 }

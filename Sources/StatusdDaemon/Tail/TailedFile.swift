@@ -79,6 +79,7 @@ final class TailedFile {
     }
 
     var report: FileReport {
-        FileReport(path: path, state: state.rawValue, offset: offset, size: size, detectedFormat: decoder.detectedFormat?.rawValue)
+        FileReport(path: path, state: state.rawValue, offset: offset, size: size, detectedFormat: decoder.detectedFormat?.rawValue,
+                   detectedShape: decoder.detectedShape)
     }
 }

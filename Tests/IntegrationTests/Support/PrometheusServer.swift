@@ -10,7 +10,8 @@ final class PrometheusServer {
     let port: Int
     let logPath: String
 
-    init(scraping targets: [String], dir: TempDir) throws {
+    /// `basicAuth`: the credentials Prometheus sends with each scrape (`basic_auth` in its scrape config).
+    init(scraping targets: [String], dir: TempDir, basicAuth: (username: String, password: String)? = nil) throws {
         port = freeLoopbackPort()
         let targetList = targets.map { "\"\($0)\"" }.joined(separator: ", ")
         try dir.write("prometheus.yml", """
@@ -21,7 +22,7 @@ final class PrometheusServer {
           - job_name: statusd
             static_configs:
               - targets: [\(targetList)]
-        """)
+        """ + (basicAuth.map { "\n    basic_auth: {username: \"\($0.username)\", password: \"\($0.password)\"}\n" } ?? ""))
         logPath = dir.file("prometheus.log")
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: Self.binary)
