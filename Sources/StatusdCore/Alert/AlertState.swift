@@ -202,3 +202,17 @@ public struct AlertState: Sendable, Equatable, Codable {
         try c.encodeIfPresent(inhibitedBy, forKey: .inhibitedBy)
     }
 }
+
+extension AlertState {
+    /// The same state on a clock moved by `seconds` (the wall clock stepped): every time it holds
+    /// moves with it, so `for`, `resolve_for`, reminders and flap damping keep their durations.
+    mutating func shift(by seconds: Int64) {
+        since = since.map { $0 + seconds }
+        calmSince = calmSince.map { $0 + seconds }
+        firedAt = firedAt.map { $0 + seconds }
+        lastBreachAt = lastBreachAt.map { $0 + seconds }
+        lastNotifiedAt = lastNotifiedAt.map { $0 + seconds }
+        changes = changes.map { $0 + seconds }
+        if underlyingSince != 0 { underlyingSince += seconds }
+    }
+}

@@ -15,12 +15,20 @@ extension Monitor {
                 second = t
             }
         }
-        if arrival > seenClock { seenClock = arrival }
+        if arrival > seenClock {
+            seenClock = arrival
+            if aheadHeld { releaseAhead(through: arrival) }
+        }
         let reached = clockMode == .live ? min(second, arrival) : second
         if reached > clock {
             // What a line of a later second does: it closes every second before it.
             clock = reached
             evaluate(through: reached - 1)
+        }
+        if second > arrival, clockMode == .live {
+            // Stamped after the arrival clock: held until the clock reaches their second.
+            for e in codes { holdAhead(StatusCode(unchecked: e.code), count: e.count, at: second, arrival: arrival, input: i) }
+            return
         }
         if second > newestData { newestData = second }
         // The first request may find another second waiting in the tally's batch: flush it.

@@ -9,6 +9,7 @@ extension Monitor {
             // there, from whatever the rings already hold.
             flushAll()
             evaluatedThrough = target
+            startWatching(at: target)
             for r in rules.indices {
                 for k in rules[r].series.indices {
                     for e in rules[r].series[k].exact.indices { rules[r].series[k].exact[e].invalidate() }
@@ -105,7 +106,10 @@ extension Monitor {
                 if rules[r].series[k].tracks.count == 1 {
                     // One track (every condition but an SLO): its reading, with no array of readings
                     // made every second. `evaluate` is the first track's reading.
-                    advance(r, k, 0, rules[r].rule.condition.evaluate(sums), policy, at: s)
+                    var reading = rules[r].rule.condition.evaluate(sums)
+                    // An empty window proves absence only over seconds that were watched.
+                    if reading.breaching, absenceUnproven(r, k, at: s) { reading.breaching = false; reading.calm = false }
+                    advance(r, k, 0, reading, policy, at: s)
                 } else {
                     let readings = rules[r].rule.condition.evaluateTracks(sums)
                     for t in rules[r].series[k].tracks.indices { advance(r, k, t, readings[t], policy, at: s) }

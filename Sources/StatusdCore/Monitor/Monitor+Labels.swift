@@ -30,6 +30,9 @@ extension Monitor {
             let skew = inputs[i].maxSkew
             if !(t > arrival && t - arrival > skew || arrival > t && arrival - t > skew) { second = t }
         }
+        // Live, a label group's ring never runs ahead of the arrival clock: a line stamped after
+        // it is counted in its group at arrival.
+        if clockMode == .live, second > arrival { second = arrival }
         let found = labels.extractors[i].extract(line)
         labels.host.removeAll(keepingCapacity: true)
         labels.path.removeAll(keepingCapacity: true)

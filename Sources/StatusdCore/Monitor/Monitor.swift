@@ -38,6 +38,12 @@ public struct Monitor: LineSink, Sendable {
     var produced: [AlertTransition] = []
     /// Which lines are re-read for labels, and how (`Monitor+Labels.swift`).
     var labels = LabelPlan()
+    /// Some input holds requests stamped ahead of the arrival clock (`Monitor+Time.swift`).
+    var aheadHeld = false
+    /// The realtime clock read against the monotonic one, for steps.
+    var clockWatch = WallClockWatch()
+    /// The wall-clock steps seen, for status.
+    public internal(set) var clockReport = ClockReport()
 
     public init(inputs: [InputConfig], rules: [Rule], clock: Clock) {
         clockMode = clock
@@ -53,14 +59,20 @@ public struct Monitor: LineSink, Sendable {
     /// the rings.
     public mutating func reconfigure(inputs configs: [InputConfig], rules newRules: [Rule]) {
         flushAll()
-        var kept: [String: InputTally] = [:]
-        for i in inputs { kept[i.name] = i.tally }
+        var kept: [String: MonitoredInput] = [:]
+        for i in inputs { kept[i.name] = i }
         inputs = configs.map { config in
             let seconds = Self.ringSeconds(for: config, rules: newRules)
             var input = MonitoredInput(config: config, windowSeconds: seconds)
-            if var tally = kept[config.name] {
+            if let old = kept[config.name] {
+                var tally = old.tally
                 tally.resize(windowSeconds: seconds)
                 input.tally = tally
+                input.ahead = old.ahead
+                input.watchedSince = old.watchedSince
+            } else {
+                // A new input is watched from the last evaluated second on.
+                input.watchedSince = evaluatedThrough
             }
             return input
         }
@@ -126,9 +138,17 @@ public struct Monitor: LineSink, Sendable {
                     second = t
                 }
             }
-            if arrival > seenClock { seenClock = arrival }
+            if arrival > seenClock {
+                seenClock = arrival
+                if aheadHeld { releaseAhead(through: arrival) }
+            }
             let reached = clockMode == .live ? min(second, arrival) : second
             if reached > clock { advanceClock(to: reached) }
+            if second > arrival, clockMode == .live {
+                // Stamped after the arrival clock: its second's bucket waits for the clock.
+                holdAhead(status, at: second, arrival: arrival, input: i)
+                return
+            }
             if second > newestData { newestData = second }
             if !inputs[i].tally.count(status, at: second) {
                 flush(i)
@@ -145,6 +165,7 @@ public struct Monitor: LineSink, Sendable {
     /// before `now`.
     public mutating func advance(wallClock now: Int64) {
         if now > seenClock { seenClock = now }
+        releaseAhead(through: now)
         if now > clock { clock = now }
         evaluate(through: now - 1)
     }

@@ -11,6 +11,8 @@ public struct MonitorSnapshot: Codable, Sendable, Equatable {
     public var long: [String: TieredCountsSnapshot]?
     /// Label groups' own counts (`group_by: [host]`) by series (`rule[group]`); nil when none.
     public var groups: [String: TallySnapshot]?
+    /// Since when each input was watched (absence is proven only after it); nil in older files.
+    public var watchedSince: [String: Int64]?
 
     public init(inputs: [String: TallySnapshot], alerts: [String: AlertState], evaluatedThrough: Int64?, clock: Int64?,
                 long: [String: TieredCountsSnapshot]? = nil, groups: [String: TallySnapshot]? = nil) {
@@ -39,9 +41,13 @@ extension Monitor {
                 if !s.long.isEmpty { long[s.longKey(r.rule.name)] = s.long.snapshot }
             }
         }
-        return MonitorSnapshot(inputs: tallies, alerts: alerts, evaluatedThrough: evaluatedThrough,
-                               clock: clock == .min ? nil : clock, long: long.isEmpty ? nil : long,
-                               groups: groups.isEmpty ? nil : groups)
+        var snapshot = MonitorSnapshot(inputs: tallies, alerts: alerts, evaluatedThrough: evaluatedThrough,
+                                       clock: clock == .min ? nil : clock, long: long.isEmpty ? nil : long,
+                                       groups: groups.isEmpty ? nil : groups)
+        var watched: [String: Int64] = [:]
+        for i in inputs { if let w = i.watchedSince, w != .min { watched[i.name] = w } }
+        snapshot.watchedSince = watched.isEmpty ? nil : watched
+        return snapshot
     }
 
     /// Takes back saved counts, windows, alert states, long-window buckets and the evaluation
@@ -65,6 +71,17 @@ extension Monitor {
         }
         evaluatedThrough = s.evaluatedThrough
         if let c = s.clock { clock = c }
+        // Absence is proven from when the resumed state was watching; an input it did not know
+        // is watched from its evaluation point.
+        for i in inputs.indices {
+            if let w = s.watchedSince?[inputs[i].name] {
+                inputs[i].watchedSince = w
+            } else if s.inputs[inputs[i].name] != nil {
+                inputs[i].watchedSince = .min
+            } else {
+                inputs[i].watchedSince = s.evaluatedThrough
+            }
+        }
     }
 
     /// Label groups come back with their counts, for rules that still group by labels.

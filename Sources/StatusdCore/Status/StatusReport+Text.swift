@@ -9,6 +9,7 @@ extension StatusReport {
         out.append("statusd \(version): \(headline), \(firing) of \(rules.count) rules firing; up \(DurationText.format(uptimeSeconds)), pid \(pid)")
         out.append("config \(config), loaded \(configLoadedAt)")
         if let err = lastReloadError { out.append("last reload FAILED, old config still running: \(SafeText.field(err))") }
+        if let line = clock?.line { out.append(line) }
         if let health, health.isDegraded {
             out.append("")
             out.append("health: DEGRADED (a degradation lasting \(DurationText.format(health.alertAfterSeconds)) is sent as an alert)")

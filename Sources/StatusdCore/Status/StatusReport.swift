@@ -20,6 +20,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var silences: [SilenceReport]?
     /// statusd's own degradations (`health`); nil from a daemon that predates it.
     public var health: HealthReport?
+    /// Wall-clock steps seen and re-anchored (`ClockReport`); nil when none.
+    public var clock: ClockReport?
 
     public init(
         version: String, pid: Int32, startedAt: String, uptimeSeconds: Int64, config: String,
@@ -44,6 +46,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case version, pid, config, inputs, rules, sinks, transitions, silences, health
+        case clock
         case startedAt = "started_at", uptimeSeconds = "uptime_seconds"
         case configLoadedAt = "config_loaded_at", lastReloadError = "last_reload_error"
     }

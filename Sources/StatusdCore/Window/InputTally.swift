@@ -90,6 +90,16 @@ public struct InputTally: Sendable {
         return true
     }
 
+    /// A request stamped ahead of the arrival clock: in the totals now, in the window later
+    /// (`place`).
+    mutating func countAhead(_ status: StatusCode) { totals.add(status) }
+
+    /// Puts `count` requests already in the totals into the batch of `second` (a request held
+    /// ahead whose second the clock reached); `false` when the batch holds another second.
+    mutating func place(_ status: StatusCode, count: UInt32, at second: Int64) -> Bool {
+        pending.add(status, count: count, at: second)
+    }
+
     /// A line whose stated time was beyond `max_skew`: counted at arrival, and shown.
     public mutating func noteOutOfRange() { outOfRange &+= 1 }
 

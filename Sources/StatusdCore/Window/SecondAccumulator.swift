@@ -20,6 +20,18 @@ struct SecondAccumulator: Sendable {
         return true
     }
 
+    /// Adds `count` requests at once; `false` when another second is being counted.
+    mutating func add(_ code: StatusCode, count: UInt32, at second: Int64) -> Bool {
+        if second != self.second {
+            if self.second != .min { return false }
+            self.second = second
+        }
+        let i = Int(code.rawValue)
+        if table[i] == 0 { touched.append(code.rawValue) }
+        table[i] &+= count
+        return true
+    }
+
     /// How many codes were counted: `counted(0) ..< counted(codes)` are they, in the order first seen.
     var codes: Int { touched.count }
 

@@ -104,6 +104,9 @@ public struct TieredCounts: Sendable, Equatable {
         add(second, total: total, matched: matched)
     }
 
+    /// Moves the ingested point with the wall clock (`shift(by:)` in `Monitor+Time.swift`).
+    mutating func shiftIngested(by d: Int64) { ingestedThrough += d }
+
     /// Marks `second` as ingested with nothing in it (a quiet stretch crossed in one step).
     public mutating func skip(through second: Int64) {
         if second > ingestedThrough { ingestedThrough = second }

@@ -23,6 +23,8 @@ struct Checkpoint: Codable, Sendable {
     var long: [String: TieredCountsSnapshot]?
     /// statusd's own degradations paged and events listed (`health`); absent in older files.
     var health: HealthBoard?
+    /// Since when each input was watched (`no_traffic` proves absence only after); absent in older files.
+    var watchedSince: [String: Int64]?
 
     init(savedAt: Int64, monitor: MonitorSnapshot, files: [FileCheckpoint], outbox: Outbox) {
         self.savedAt = savedAt
@@ -31,17 +33,21 @@ struct Checkpoint: Codable, Sendable {
         evaluatedThrough = monitor.evaluatedThrough
         clock = monitor.clock
         long = monitor.long
+        watchedSince = monitor.watchedSince
         self.files = files
         self.outbox = outbox
     }
 
     var monitor: MonitorSnapshot {
-        MonitorSnapshot(inputs: inputs, alerts: alerts, evaluatedThrough: evaluatedThrough, clock: clock, long: long)
+        var m = MonitorSnapshot(inputs: inputs, alerts: alerts, evaluatedThrough: evaluatedThrough, clock: clock, long: long)
+        m.watchedSince = watchedSince
+        return m
     }
 
     enum CodingKeys: String, CodingKey {
         case version, inputs, files, alerts, clock, outbox, long, health
         case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
+        case watchedSince = "watched_since"
     }
 }
 

@@ -32,17 +32,19 @@ struct CheckpointWriter {
         var clock: Int64?
         var outbox: Outbox?
         var health: HealthBoard?
+        var watchedSince: [String: Int64]?
 
         enum CodingKeys: String, CodingKey {
             case version, files, alerts, clock, outbox, health
             case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
+            case watchedSince = "watched_since"
         }
     }
 
     mutating func write(_ cp: Checkpoint, encoder: JSONEncoder) throws {
         let rest = try encoder.encode(Rest(version: cp.version, savedAt: cp.savedAt, files: cp.files, alerts: cp.alerts,
                                            evaluatedThrough: cp.evaluatedThrough, clock: cp.clock, outbox: cp.outbox,
-                                           health: cp.health))
+                                           health: cp.health, watchedSince: cp.watchedSince))
         append("{\"inputs\":{")
         for (n, name) in cp.inputs.keys.sorted().enumerated() {
             if n > 0 { append(",") }

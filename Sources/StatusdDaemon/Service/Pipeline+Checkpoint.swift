@@ -11,6 +11,7 @@ extension Pipeline {
         guard let cp = checkpoints.load(now: now) else { return }
         if let saved = cp.health { selfHealth.board.restore(saved) }
         monitor.restore(cp.monitor)
+        distrustSavedFuture(now: now)
         if var saved = cp.outbox {
             saved.retain(sinks: Set(board.names))
             outbox = saved

@@ -22,11 +22,13 @@ extension Pipeline {
             let rules = monitor.rules.map { r in
                 RuleReport(r, inputNames: names) { rule, group in silences.contains { $0.covers(rule: rule, group: group, at: now) } }
             }
-            return StatusReport(
+            var report = StatusReport(
                 version: version, pid: getpid(), startedAt: CivilTime.iso8601(startedAt), uptimeSeconds: now - startedAt,
                 config: configPath, configLoadedAt: CivilTime.iso8601(configLoadedAt), lastReloadError: lastReloadError,
                 inputs: inputs, rules: rules, sinks: board.reports(outbox: outbox), transitions: recent.map(TransitionReport.init),
                 silences: silences.map(SilenceReport.init), health: healthReport(now: now))
+            if monitor.clockReport.steps > 0 { report.clock = monitor.clockReport }
+            return report
         }
     }
 }

@@ -70,6 +70,7 @@ public final class Pipeline: @unchecked Sendable {
     /// Opens the files and runs the loop until `stop()`. Blocking: call it on its own thread.
     public func run() {
         lock.withLock {
+            watchClock()
             let now = clock()
             restoreCheckpoint(now: now)
             tailer.configure(config.inputs, into: &monitor, now: now)
@@ -92,6 +93,7 @@ public final class Pipeline: @unchecked Sendable {
             let filesChanged = wait(timeoutMs: tailer.pollingDirectories.isEmpty ? waitMs : min(waitMs, 250))
             if lock.withLock({ stopRequested }) { break }
             let busy = lock.withLock {
+                watchClock()
                 let now = clock()
                 let before = linesCounted()
                 tailer.handleEvents(into: &monitor, now: now)
@@ -106,7 +108,8 @@ public final class Pipeline: @unchecked Sendable {
             // log, the lines written meanwhile gather for a moment and are read in one go next.
             if filesChanged && busy { gather() }
             let t = clock()
-            if t >= nextTick {
+            // (A wall clock stepped back is ticked at once, not when it catches up.)
+            if t >= nextTick || nextTick - t > 1 {
                 tick(now: t)
                 nextTick = t + 1
             }
@@ -154,8 +157,9 @@ public final class Pipeline: @unchecked Sendable {
     }
 
     /// Once a second: the slow checks, reading what is left, moving the clock, the outbox's age.
-    private func tick(now: Int64) {
+    private func tick(now read: Int64) {
         lock.withLock {
+            let now = watchClock() ? clock() : read
             let full = now - lastFullScan >= 10
             if full { lastFullScan = now }
             tailer.tick(into: &monitor, now: now, fullScan: full)
