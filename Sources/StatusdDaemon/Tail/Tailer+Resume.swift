@@ -26,6 +26,7 @@ extension Tailer {
                            metadata: ["input": "\(cp.input)"])
             return
         }
+        makeRoom(now: now)
         guard case .success(let f) = TailedFile.open(path: path, input: cp.input, inputIndex: rotated.input, decoder: makeDecoder(input),
                                                      atEnd: false, now: now, offset: cp.offset) else { return }
         f.fingerprint = cp.fingerprint
@@ -48,6 +49,7 @@ extension Tailer {
             }
         }) else { return }
         let input = inputs[index].config
+        makeRoom(now: now)
         guard case .success(let f) = TailedFile.open(path: to, input: input.name, inputIndex: index, decoder: makeDecoder(input),
                                                      atEnd: false, now: now) else { return }
         f.state = .draining
