@@ -85,6 +85,23 @@ extension Tailer {
         return false
     }
 
+    /// Closed files that a rescan found rotated away: their new names, one listing per directory
+    /// (so a later write to them is seen and read, as for an open one).
+    func relocateClosed(_ files: [TailedFile]) {
+        var byDirectory: [String: [FileIdentity: String]] = [:]
+        for f in files where !f.isOpen {
+            let dir = PathPattern(f.path).directory
+            if byDirectory[dir] == nil {
+                var index: [FileIdentity: String] = [:]
+                for path in PathPattern.listDirectory(dir) {
+                    if case .success(let st) = FileStat.path(path) { index[FileIdentity(st)] = path }
+                }
+                byDirectory[dir] = index
+            }
+            if let path = byDirectory[dir]?[f.identity] { f.path = path }
+        }
+    }
+
     func wait(_ f: TailedFile, _ why: String, now: Int64) {
         if f.waitingSince == nil {
             f.waitingSince = now

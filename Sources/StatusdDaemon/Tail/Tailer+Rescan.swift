@@ -26,11 +26,17 @@ extension Tailer {
             f.path = move.to
             stillActive[move.to] = f
         }
+        var drained: [TailedFile] = []
         for path in plan.drain {
             let f = active[path]!
             f.state = .draining
+            // The quiet time before it is closed counts from the rotation: an idle file's writer
+            // may still write to it until it reopens its log.
+            f.lastGrowth = max(f.lastGrowth, now)
             draining.append(f)
+            drained.append(f)
         }
+        relocateClosed(drained)
         active = stillActive
         for rotated in plan.rotatedWhileDown { resumeRotated(rotated, into: &sink, now: now) }
         for step in plan.steps {
@@ -104,6 +110,8 @@ extension Tailer {
         case .success(let f):
             // The saved fingerprint makes `read` check that this is still the file it was.
             if let saved { f.fingerprint = saved.fingerprint }
+            // A drained file that shows up at a matched path again resumes where it ended.
+            if saved == nil, start == .beginning, let end = finishedOffset(of: f) { f.offset = end }
             active[path] = f
             generation &+= 1
             if errors.removeValue(forKey: path) != nil { logger.notice("can read \(path) again") }

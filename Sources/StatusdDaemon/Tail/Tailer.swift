@@ -43,6 +43,16 @@ final class Tailer {
     var budgetCap = Int.max
     /// A rescan could not finish or a closed file's path holds another file now: scan at the next tick.
     var rescanWanted = false
+    /// A drained file, closed: where it ended.
+    struct Finished {
+        var offset: UInt64
+        var fingerprint: Fingerprint
+        var at: Int64
+    }
+    /// Files drained and closed in the last 10 minutes, by identity: an inotify event about one that
+    /// comes late (thousands of renames at once) or the file showing up again resumes it where it
+    /// ended, never from its start.
+    var finished: [FileIdentity: Finished] = [:]
     /// Files waiting for a descriptor at the last tick (a line is logged when it leaves or reaches 0).
     var lastWaitingCount = 0
 
@@ -152,6 +162,7 @@ final class Tailer {
             }
         }
         if !closed.isEmpty { draining.removeAll { d in closed.contains { $0 === d } } }
+        if fullScan { finished = finished.filter { now - $0.value.at < 600 } }
         serveDescriptors(into: &sink, now: now)
     }
 
@@ -159,6 +170,7 @@ final class Tailer {
     private func finish<S: LineSink>(_ f: TailedFile, into sink: inout S, now: Int64) {
         f.decoder.flush(input: f.inputIndex, arrival: now, into: &sink)
         f.closeFile()
+        finished[f.identity] = Finished(offset: f.offset, fingerprint: f.fingerprint, at: now)
         generation &+= 1
         logger.info("closed \(f.path) after rotation", metadata: ["input": "\(f.input)", "offset": "\(f.offset)"])
     }
