@@ -225,19 +225,75 @@ struct ReferenceJSONParser: LineParser {
         found = Array(repeating: nil, count: statusKeys.count + timeKeys.count)
     }
 
+    /// Lines held in `pending`, whose results are handed on once the object closes or is given up.
+    private var held = 0
+    static let maxObjectLines = 1_000
+
     mutating func parse(_ line: UnsafeRawBufferPointer) -> ParseResult {
+        var last = ParseResult.ignored
+        parse(line) { last = $0 }
+        return last
+    }
+
+    mutating func parse(_ line: UnsafeRawBufferPointer, into body: (ParseResult) -> Void) {
         if !pending.isEmpty {
+            // A line that is a whole object by itself ends the guess: the held lines were cut off.
+            if Self.isWholeObject(line) {
+                finish(body)
+                if let r = first(line) { body(r) }
+                return
+            }
             pending.append(UInt8(ascii: "\n"))
             pending.append(contentsOf: line)
+            held += 1
             track(line, from: 0)
             if depth > 0 {
-                if pending.count > Self.maxObjectBytes { pending.removeAll(); depth = 0; return .unparsed }
-                return .ignored
+                if pending.count > Self.maxObjectBytes || held > Self.maxObjectLines { finish(body) }
+                return
             }
             let whole = pending
-            pending.removeAll(keepingCapacity: true)
-            return whole.withUnsafeBytes { object($0, from: 0) }
+            for _ in 0..<(held - 1) { body(.ignored) }
+            pending.removeAll()
+            held = 0
+            body(whole.withUnsafeBytes { object($0, from: 0) })
+            return
         }
+        if let r = first(line) { body(r) }
+    }
+
+    mutating func finish(_ body: (ParseResult) -> Void) {
+        for _ in 0..<held { body(.unparsed) }
+        held = 0
+        pending.removeAll()
+        depth = 0; inString = false; escaped = false
+    }
+
+    /// Whole object by itself: `{` not after `:`, `,` or `[`, with a key, closing with only blanks after.
+    static func isWholeObject(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard let brace = line.firstIndex(of: UInt8(ascii: "{")) else { return false }
+        let before = line[..<brace].filter { $0 != ASCII.space && $0 != ASCII.tab }
+        if let b = before.last, b == UInt8(ascii: ",") || b == UInt8(ascii: "[") { return false }
+        if before.suffix(2).elementsEqual([ASCII.quote, UInt8(ascii: ":")]) { return false }
+        var depth = 0, inString = false, escaped = false, keyed = false
+        for i in brace..<line.count {
+            let b = line[i]
+            if inString {
+                if escaped { escaped = false } else if b == ASCII.backslash { escaped = true } else if b == ASCII.quote { inString = false }
+            } else if b == ASCII.quote {
+                inString = true; keyed = true
+            } else if b == UInt8(ascii: "{") {
+                depth += 1
+            } else if b == UInt8(ascii: "}") {
+                depth -= 1
+                if depth == 0 {
+                    return keyed && line[(i + 1)...].allSatisfy { $0 == ASCII.space || $0 == ASCII.tab || $0 == ASCII.cr }
+                }
+            }
+        }
+        return false
+    }
+
+    private mutating func first(_ line: UnsafeRawBufferPointer) -> ParseResult? {
         guard let brace = line.firstIndex(of: UInt8(ascii: "{")) else {
             return line.allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab }) ? .ignored : .unparsed
         }
@@ -249,7 +305,8 @@ struct ReferenceJSONParser: LineParser {
             let last = line.lastIndex { $0 != ASCII.space && $0 != ASCII.tab && $0 != ASCII.cr }
             guard !inString, let last, line[last] == UInt8(ascii: "{") || line[last] == UInt8(ascii: "[") else { return .unparsed }
             pending.append(contentsOf: line[brace...])
-            return .ignored
+            held = 1
+            return nil
         }
         return object(line, from: brace)
     }

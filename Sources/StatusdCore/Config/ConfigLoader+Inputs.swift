@@ -4,7 +4,7 @@ import Yams
 extension ConfigLoader {
     static let inputKeys = [
         "name", "path", "format", "start_at", "time", "max_skew", "max_line_bytes", "poll", "status_key", "time_key",
-        "pattern", "max_lateness", "prefix",
+        "pattern", "max_lateness", "prefix", "close_inactive",
     ]
 
     mutating func input(_ node: Node) -> InputConfig? {
@@ -34,6 +34,8 @@ extension ConfigLoader {
                 }
             case "poll":
                 if let b = reader.boolean(v, "poll") { result.poll = b } else { ok = false }
+            case "close_inactive":
+                if let d = reader.duration(v, "close_inactive", within: 1...86400) { result.closeInactiveSeconds = d } else { ok = false }
             case "max_lateness":
                 if let d = reader.duration(v, "max_lateness") { result.maxLatenessSeconds = min(d, 86400) } else { ok = false }
             case "prefix":

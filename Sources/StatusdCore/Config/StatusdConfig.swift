@@ -69,6 +69,10 @@ public struct InputConfig: Sendable, Equatable {
     public var maxLineBytes: Int = 64 * 1024
     /// Poll the files every second instead of relying on inotify (NFS and other network mounts).
     public var poll: Bool = false
+    /// A file read to its end that has not grown for this long is closed (`close_inactive`), and
+    /// reopened by device, inode and fingerprint when it grows: thousands of files are followed
+    /// with a small descriptor budget. A file's offset is kept while it is closed.
+    public var closeInactiveSeconds: Int64 = 300
 
     public init(name: String, paths: [String], format: LogFormat = .combined) {
         self.name = name

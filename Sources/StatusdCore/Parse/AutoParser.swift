@@ -54,6 +54,15 @@ public struct AutoParser: LineParser {
         return chosen!.parse(line)
     }
 
+    /// As `parse(_:)`; once a format is chosen, its parser may hold lines (JSON over several lines).
+    public mutating func parse(_ line: UnsafeRawBufferPointer, into body: (ParseResult) -> Void) {
+        if chosen != nil { chosen!.parse(line, into: body) } else { body(parse(line)) }
+    }
+
+    public mutating func finish(_ body: (ParseResult) -> Void) {
+        if chosen != nil { chosen!.finish(body) }
+    }
+
     private func candidates(_ line: UnsafeRawBufferPointer) -> [LogFormat] {
         if sawW3CHeader { return [line.contains(ASCII.tab) ? .cloudfront : .w3c] }
         if line.contains(UInt8(ascii: "{")) {

@@ -60,13 +60,13 @@ public struct FileDecoder: Sendable {
         case var p as JSONParser:
             parser = Self.placeholder
             runs.withOpen { open, closed in
-                assembler.feed(chunk, line: { open.add(p.parse($0), closed: &closed) },
+                assembler.feed(chunk, line: { p.parse($0) { open.add($0, closed: &closed) } },
                                lines: { p.tally(lines: $0, open: &open, closed: &closed) })
             }
             parser = p
         case var p as PrefixedParser:
             parser = Self.placeholder
-            runs.withOpen { open, closed in assembler.feed(chunk) { open.add(p.parse($0), closed: &closed) } }
+            runs.withOpen { open, closed in assembler.feed(chunk) { p.parse($0) { open.add($0, closed: &closed) } } }
             parser = p
         default:
             // The open run is held in place for the whole chunk: one exclusive access, not one per line.
@@ -116,18 +116,20 @@ public struct FileDecoder: Sendable {
     @inline(__always)
     private static func feed(_ chunk: UnsafeRawBufferPointer, _ assembler: inout LineAssembler,
                              _ parser: inout any LineParser, _ body: (ParseResult) -> Void) {
-        assembler.feed(chunk) { line in body(parser.parse(line)) }
+        assembler.feed(chunk) { line in parser.parse(line, into: body) }
     }
 
     /// As `feed`, handing on each line's bytes with its result (sinks that read labels).
     @inline(__always)
     private static func feedLines(_ chunk: UnsafeRawBufferPointer, _ assembler: inout LineAssembler,
                                   _ parser: inout any LineParser, _ body: (ParseResult, UnsafeRawBufferPointer) -> Void) {
-        assembler.feed(chunk) { line in body(parser.parse(line), line) }
+        assembler.feed(chunk) { line in parser.parse(line) { body($0, line) } }
     }
 
     @inline(__always)
     private static func flush(_ assembler: inout LineAssembler, _ parser: inout any LineParser, _ body: (ParseResult) -> Void) {
-        assembler.flush { line in body(parser.parse(line)) }
+        assembler.flush { line in parser.parse(line, into: body) }
+        // Lines a parser held to see what follows them: nothing will.
+        parser.finish(body)
     }
 }

@@ -37,7 +37,7 @@ extension JSONParser {
                 }
                 let end = start + (memchrNewline(base + start, count - start) ?? (count - start))
                 if let line = LineAssembler.trimmed(UnsafeRawBufferPointer(start: base + start, count: end - start)) {
-                    open.add(parse(line), closed: &closed)
+                    parse(line) { open.add($0, closed: &closed) }
                 }
                 start = end + 1
             }

@@ -12,7 +12,8 @@ import Darwin
 /// Each key is a list of candidates, the first present wins. A prefix before the object
 /// (syslog, `caddy  | ` from compose) is skipped. An object spread over several lines (a
 /// pretty-printed export, whose first line ends with the `{` it opens) is gathered until it closes;
-/// a line cut off in the middle of an object is one unreadable line.
+/// a line cut off in the middle of an object is one unreadable line, and so is one cut off right
+/// after a `{` or `[` once the next line shows it: a whole object by itself (see `parse(_:into:)`).
 public struct JSONParser: LineParser {
     let scanner: JSONFieldScanner
     private let statusCount: Int
@@ -28,6 +29,10 @@ public struct JSONParser: LineParser {
     /// Whether an object ever went on over several lines (a split file cannot be parsed in parts then).
     public private(set) var sawMultiLineObject = false
     public static let maxObjectBytes = 1 << 20
+    /// Lines an object over several lines may take; a pretty-printed access log entry takes tens.
+    public static let maxObjectLines = 1_000
+    /// Lines held in `pending` (their results are handed on when the object closes or is given up).
+    private var heldLines = 0
 
     public init(statusKeys: [String], timeKeys: [String]) {
         scanner = JSONFieldScanner(paths: statusKeys + timeKeys)
@@ -39,19 +44,61 @@ public struct JSONParser: LineParser {
         found = Array(repeating: nil, count: statusKeys.count + timeKeys.count)
     }
 
+    /// The one-result view (`LineParser.parse(_:)`): a line held to see what follows it reads as
+    /// ignored here, and a later line as its own result. Decoders use `parse(_:into:)`, which
+    /// hands on the held lines' results too.
     public mutating func parse(_ line: UnsafeRawBufferPointer) -> ParseResult {
-        if !pending.isEmpty {
-            pending.append(UInt8(ascii: "\n"))
-            pending.append(contentsOf: line)
-            track(line, from: 0)
-            if depth > 0 {
-                if pending.count > Self.maxObjectBytes { pending.removeAll(); depth = 0; return .unparsed }
-                return .ignored
-            }
-            let whole = pending
-            pending.removeAll(keepingCapacity: true)
-            return whole.withUnsafeBytes { object($0, from: 0) }
+        var last = ParseResult.ignored
+        parse(line) { last = $0 }
+        return last
+    }
+
+    /// One result per line in all. The first line of an object over several lines is held, with
+    /// the lines that continue it, until the object closes (then they are ignored and the object is
+    /// one entry) or the guess ends: a line that is a whole object by itself, or more than
+    /// `maxObjectLines` lines or `maxObjectBytes` bytes. Then every held line is one unparsed line
+    /// (the first was cut off after its `{`), and the whole object is read as ever.
+    public mutating func parse(_ line: UnsafeRawBufferPointer, into body: (ParseResult) -> Void) {
+        guard !pending.isEmpty else {
+            if let result = first(line) { body(result) }
+            return
         }
+        if Self.isWholeObject(line) {
+            abandon(body)
+            if let result = first(line) { body(result) }
+            return
+        }
+        pending.append(UInt8(ascii: "\n"))
+        pending.append(contentsOf: line)
+        heldLines += 1
+        track(line, from: 0)
+        if depth > 0 {
+            if pending.count > Self.maxObjectBytes || heldLines > Self.maxObjectLines { abandon(body) }
+            return
+        }
+        let whole = pending
+        pending.removeAll(keepingCapacity: true)
+        for _ in 1..<heldLines { body(.ignored) }
+        heldLines = 0
+        body(whole.withUnsafeBytes { object($0, from: 0) })
+    }
+
+    /// Held lines at the end of a file: an object that never closed, one unparsed line each.
+    public mutating func finish(_ body: (ParseResult) -> Void) {
+        if !pending.isEmpty { abandon(body) }
+    }
+
+    /// The held lines were no object: each is one unparsed line.
+    private mutating func abandon(_ body: (ParseResult) -> Void) {
+        for _ in 0..<heldLines { body(.unparsed) }
+        heldLines = 0
+        pending.removeAll(keepingCapacity: pending.capacity <= 64 * 1024)
+        depth = 0; inString = false; escaped = false
+    }
+
+    /// A line read on its own: its result, or nil when it is held as the first line of an object
+    /// that goes on over the next lines.
+    private mutating func first(_ line: UnsafeRawBufferPointer) -> ParseResult? {
         guard let brace = Self.firstBrace(line) else {
             return line.allSatisfy({ $0 == ASCII.space || $0 == ASCII.tab }) ? .ignored : .unparsed
         }
@@ -67,13 +114,57 @@ public struct JSONParser: LineParser {
         if depth > 0 {
             // The first line of a pretty-printed object ends with the bracket it opens. Any other
             // unfinished object is a cut-off line: one unreadable line, not a reason to gather the
-            // lines after it into an object that never closes.
+            // lines after it into an object that never closes. One that ends with its `{` may be
+            // cut off too: the lines after it tell (see `parse(_:into:)`).
             guard !inString, Self.endsOpening(line) else { depth = 0; inString = false; escaped = false; return .unparsed }
             sawMultiLineObject = true
             pending.append(contentsOf: line[brace...])
-            return .ignored
+            heldLines = 1
+            return nil
         }
         return object(line, from: brace)
+    }
+
+    /// Whether `line` is a whole object by itself (after a prefix, if any): it cannot continue an
+    /// object held from the lines before. A member's value (`"upstream": {...}`) or an array's
+    /// element (`[{...}` or `{...},`) is not: the bracket follows `":`, `[` or `,`, or a comma
+    /// follows it. A line holding only a whole object is taken as one even inside an array of a
+    /// pretty-printed object (no pretty printer writes one so). Read only while an object is gathered.
+    static func isWholeObject(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard let brace = firstBrace(line) else { return false }
+        var k = brace - 1
+        while k >= 0, line[k] == ASCII.space || line[k] == ASCII.tab { k -= 1 }
+        if k >= 0, line[k] == UInt8(ascii: ",") || line[k] == UInt8(ascii: "[") { return false }
+        if k >= 0, line[k] == UInt8(ascii: ":") {
+            // `"key": {` is a member's value; `nginx: {` is a syslog prefix.
+            k -= 1
+            while k >= 0, line[k] == ASCII.space || line[k] == ASCII.tab { k -= 1 }
+            if k >= 0, line[k] == ASCII.quote { return false }
+        }
+        var depth = 0, inString = false, escaped = false, keyed = false
+        var i = brace
+        while i < line.count {
+            let b = line[i]
+            if inString {
+                if escaped { escaped = false } else if b == ASCII.backslash { escaped = true } else if b == ASCII.quote { inString = false }
+            } else if b == ASCII.quote {
+                inString = true
+                keyed = true
+            } else if b == UInt8(ascii: "{") {
+                depth += 1
+            } else if b == UInt8(ascii: "}") {
+                depth -= 1
+                if depth == 0 { break }
+            }
+            i += 1
+        }
+        guard depth == 0, keyed, i < line.count else { return false }
+        i += 1
+        while i < line.count {
+            if line[i] != ASCII.space, line[i] != ASCII.tab, line[i] != ASCII.cr { return false }
+            i += 1
+        }
+        return true
     }
 
     private mutating func object(_ p: UnsafeRawBufferPointer, from start: Int) -> ParseResult {

@@ -70,4 +70,11 @@ public struct PrefixedParser: LineParser {
         let start = prefix.start(of: line)
         return inner.parse(UnsafeRawBufferPointer(rebasing: line[start...]))
     }
+
+    public mutating func parse(_ line: UnsafeRawBufferPointer, into body: (ParseResult) -> Void) {
+        let start = prefix.start(of: line)
+        inner.parse(UnsafeRawBufferPointer(rebasing: line[start...]), into: body)
+    }
+
+    public mutating func finish(_ body: (ParseResult) -> Void) { inner.finish(body) }
 }

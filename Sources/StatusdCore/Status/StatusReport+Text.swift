@@ -30,6 +30,10 @@ extension StatusReport {
                 if let e = f.error { line += ", \(SafeText.field(e))" }
                 out.append(line)
             }
+            if let n = input.waitingFiles, n > 0 {
+                let first = input.waiting?.first.map { ", first since \($0.since): \($0.error)" } ?? ""
+                out.append("    \(Count.format(UInt64(n))) files WAITING for a descriptor, offsets kept, read in turn\(first)")
+            }
             if input.tooLate + input.outOfRange > 0 {
                 out.append("    \(Count.format(input.tooLate)) lines too late for the window, \(Count.format(input.outOfRange)) with a time beyond max_skew")
             }

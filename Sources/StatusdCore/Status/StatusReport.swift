@@ -85,6 +85,11 @@ public struct InputReport: Codable, Sendable, Equatable {
     public var tooLate: UInt64
     /// Lines whose time was beyond `max_skew` from the clock, counted at arrival.
     public var outOfRange: UInt64
+    /// Files that match but have no descriptor yet (the open-file limit): followed, their offsets
+    /// kept, read in turn; a degradation while above 0. Always set by the daemon.
+    public var waitingFiles: Int?
+    /// The first `WaitingFileReport.listed` of them, by path.
+    public var waiting: [WaitingFileReport]?
 
     public init(
         name: String, format: String, paths: [String], files: [FileReport], totals: StatusCounts,
@@ -109,6 +114,23 @@ public struct InputReport: Codable, Sendable, Equatable {
         case name, format, paths, files, lines, counts, codes
         case linesPerSecond = "lines_per_second", bytesBehind = "bytes_behind"
         case tooLate = "too_late", outOfRange = "out_of_range"
+        case waitingFiles = "waiting_files", waiting
+    }
+}
+
+/// A file that cannot be opened yet: why, and since when.
+public struct WaitingFileReport: Codable, Sendable, Equatable {
+    /// At most this many are listed per input; `waiting_files` counts them all.
+    public static let listed = 20
+    public var path: String
+    public var error: String
+    /// ISO 8601.
+    public var since: String
+
+    public init(path: String, error: String, since: String) {
+        self.path = path
+        self.error = error
+        self.since = since
     }
 }
 

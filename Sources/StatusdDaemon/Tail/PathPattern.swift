@@ -60,7 +60,18 @@ struct PathPattern: Equatable {
 
     /// Every name in `dir`, unsorted; none when it cannot be read.
     static func entryNames(_ dir: String) -> [String] {
-        guard let d = opendir(dir) else { return [] }
+        (try? entryNamesOrError(dir).get()) ?? []
+    }
+
+    /// As `matchingPaths`, with why the directory could not be read.
+    func matchingPathsOrError() -> Result<[String], Errno> {
+        guard isGlob else { return .success([prefix + name]) }
+        return Self.entryNamesOrError(directory).map { paths(among: $0) }
+    }
+
+    /// Every name in `dir`, unsorted, or why it cannot be read.
+    static func entryNamesOrError(_ dir: String) -> Result<[String], Errno> {
+        guard let d = opendir(dir) else { return .failure(Errno(errno)) }
         defer { closedir(d) }
         var out: [String] = []
         while let entry = readdir(d) {
@@ -68,6 +79,6 @@ struct PathPattern: Equatable {
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             })
         }
-        return out
+        return .success(out)
     }
 }

@@ -11,6 +11,8 @@ extension Tailer {
     /// from the rotated copy when one is found (same first bytes), then the file from its start.
     @discardableResult
     func read<S: LineSink>(_ f: TailedFile, into sink: inout S, now: Int64) -> Int {
+        // A closed file (idle, or waiting for a descriptor) is opened again first.
+        guard f.isOpen || reattach(f, now: now) else { return 0 }
         guard let st = FileStat.fd(f.fd) else { return 0 }
         let size = UInt64(st.st_size)
         if size < f.offset || !f.fingerprint.matches(fd: f.fd) {

@@ -26,6 +26,7 @@ extension Tailer {
                            metadata: ["input": "\(cp.input)"])
             return
         }
+        makeRoom(now: now)
         guard case .success(let f) = TailedFile.open(path: path, input: cp.input, inputIndex: rotated.input, decoder: makeDecoder(input),
                                                      atEnd: false, now: now, offset: cp.offset) else { return }
         f.fingerprint = cp.fingerprint
@@ -48,12 +49,29 @@ extension Tailer {
             }
         }) else { return }
         let input = inputs[index].config
+        makeRoom(now: now)
         guard case .success(let f) = TailedFile.open(path: to, input: input.name, inputIndex: index, decoder: makeDecoder(input),
                                                      atEnd: false, now: now) else { return }
+        if let end = finishedOffset(of: f) {
+            // Drained and closed already (the event came late): only what was written since.
+            f.offset = end
+            f.state = .draining
+            read(f, into: &sink, now: now)
+            draining.append(f)
+            return
+        }
         f.state = .draining
         logger.info("reading \(to): rotated away from \(from) before it was seen", metadata: ["input": "\(input.name)"])
         read(f, into: &sink, now: now)
         draining.append(f)
         generation &+= 1
+    }
+
+    /// Where `f` (just opened) ended when it was drained and closed, if it was and its first bytes
+    /// are still the same.
+    func finishedOffset(of f: TailedFile) -> UInt64? {
+        guard let done = finished[f.identity], done.fingerprint.matches(fd: f.fd), f.size >= done.offset else { return nil }
+        f.fingerprint = done.fingerprint
+        return done.offset
     }
 }

@@ -37,6 +37,24 @@ final class Tailer {
     var resume: [FileIdentity: FileCheckpoint] = [:]
     /// A rotated file is closed once it has not grown for this long.
     let drainQuietSeconds: Int64 = 5
+    /// Log files that may be open at once (`Tailer+Descriptors`).
+    var descriptorBudget = Int.max
+    /// At most this many, whatever the limit allows (tests set a small one).
+    var budgetCap = Int.max
+    /// A rescan could not finish or a closed file's path holds another file now: scan at the next tick.
+    var rescanWanted = false
+    /// A drained file, closed: where it ended.
+    struct Finished {
+        var offset: UInt64
+        var fingerprint: Fingerprint
+        var at: Int64
+    }
+    /// Files drained and closed in the last 10 minutes, by identity: an inotify event about one that
+    /// comes late (thousands of renames at once) or the file showing up again resumes it where it
+    /// ended, never from its start.
+    var finished: [FileIdentity: Finished] = [:]
+    /// Files waiting for a descriptor at the last tick (a line is logged when it leaves or reaches 0).
+    var lastWaitingCount = 0
 
     init(logger: Logger) {
         self.logger = logger
@@ -87,6 +105,7 @@ final class Tailer {
         for f in draining { f.inputIndex = positions[f.input]! }
         scannedInputs = scannedInputs.intersection(kept)
         inputs = newInputs
+        updateBudget()
         for dir in watcher.unwatch(keeping: directories) { watcher.watch(dir, polled: isPolled(dir)) }
         rescan(into: &sink, now: now)
     }
@@ -117,10 +136,12 @@ final class Tailer {
     /// The periodic pass: re-adds lost watches, polls directories without a watch, reads files
     /// that grew without an event, and closes drained files.
     func tick<S: LineSink>(into sink: inout S, now: Int64, fullScan: Bool) {
+        // Near its budget the tailer checks what the rest of the process holds every second.
+        if fullScan || TailedFile.openCount + 8 >= descriptorBudget { updateBudget() }
         if fullScan {
             for dir in directories where !watcher.isWatched(dir) { watcher.watch(dir, polled: isPolled(dir)) }
         }
-        if fullScan || !watcher.pollingDirectories.isEmpty {
+        if fullScan || rescanWanted || !watcher.pollingDirectories.isEmpty {
             rescan(into: &sink, now: now)
         }
         if fullScan || !watcher.pollingDirectories.isEmpty || !watcher.hasInotify {
@@ -129,22 +150,27 @@ final class Tailer {
         }
         var closed: [TailedFile] = []
         for f in draining {
-            read(f, into: &sink, now: now)
+            // A closed one (for another file's descriptor) is opened again only when it grew.
+            if f.isOpen || f.waitingSince != nil || f.size != f.offset { read(f, into: &sink, now: now) }
             // A deleted file is read to its end and closed once a writer that still held it has
             // stopped (1 s), so it never keeps disk space for long; a renamed one after 5 s quiet.
+            // One waiting for a descriptor with lines unread is kept until it is read.
             let quiet = now - f.lastGrowth
-            if quiet >= drainQuietSeconds || (f.isDeleted && quiet >= 1) {
+            if f.waitingSince == nil, quiet >= drainQuietSeconds || (f.isDeleted && quiet >= 1) {
                 finish(f, into: &sink, now: now)
                 closed.append(f)
             }
         }
         if !closed.isEmpty { draining.removeAll { d in closed.contains { $0 === d } } }
+        if fullScan { finished = finished.filter { now - $0.value.at < 600 } }
+        serveDescriptors(into: &sink, now: now)
     }
 
     /// Hands on a drained file's held last line and closes it.
     private func finish<S: LineSink>(_ f: TailedFile, into sink: inout S, now: Int64) {
         f.decoder.flush(input: f.inputIndex, arrival: now, into: &sink)
         f.closeFile()
+        finished[f.identity] = Finished(offset: f.offset, fingerprint: f.fingerprint, at: now)
         generation &+= 1
         logger.info("closed \(f.path) after rotation", metadata: ["input": "\(f.input)", "offset": "\(f.offset)"])
     }
