@@ -18,6 +18,9 @@ public struct DegradationKind: RawRepresentable, Hashable, Codable, Sendable, Co
     public static let reloadFailed = DegradationKind("reload_failed")
     /// A path an input matches cannot be read: its lines are not counted.
     public static let inputUnreadable = DegradationKind("input_unreadable")
+    /// Files an input matches wait for a file descriptor (the open-file limit is spent): their
+    /// offsets are kept and they are read once one is free, but their new lines wait too.
+    public static let filesWaiting = DegradationKind("files_waiting")
     /// No inotify watch could be placed (`fs.inotify.max_user_watches`): directories are polled.
     public static let inotifyExhausted = DegradationKind("inotify_exhausted")
     /// A sink's last attempt failed; its notifications wait in the outbox.
@@ -29,7 +32,7 @@ public struct DegradationKind: RawRepresentable, Hashable, Codable, Sendable, Co
 
     /// The kinds statusd knows, in the order status lists them; the metric exports each (0 or 1).
     public static let all: [DegradationKind] = [
-        stateNotWritable, stateCorrupt, reloadFailed, inputUnreadable, inotifyExhausted,
+        stateNotWritable, stateCorrupt, reloadFailed, inputUnreadable, filesWaiting, inotifyExhausted,
         sinkRetrying, sinkDisabled, notificationsGivenUp,
     ]
 

@@ -5,6 +5,13 @@ import Glibc
 #endif
 
 extension Pipeline {
+    /// Seconds on CLOCK_MONOTONIC (since boot, never stepped).
+    static func monotonicSeconds() -> Int64 {
+        var mono = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &mono)
+        return Int64(mono.tv_sec)
+    }
+
     /// Reads the realtime and monotonic clocks for the monitor, which finds wall-clock steps and
     /// moves its windows with them (`Monitor+Time.swift`); a step is logged. Called with the lock
     /// held, before the wall clock is read for the lines that follow. `true` when it stepped.

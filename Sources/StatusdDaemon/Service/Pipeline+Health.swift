@@ -32,6 +32,13 @@ extension Pipeline {
                                         detail: "\(err); its lines are not counted" + (input.map { " (input \($0))" } ?? ""),
                                         since: now))
         }
+        let waiting = (tailer.draining + tailer.active.values).compactMap { f in f.waitingSince.map { (f, $0) } }
+        if let oldest = waiting.min(by: { ($0.1, $0.0.path) < ($1.1, $1.0.path) }) {
+            observed.append(Degradation(
+                kind: .filesWaiting,
+                detail: "\(waiting.count) file\(waiting.count == 1 ? "" : "s") wait for a descriptor (open-file limit reached), offsets kept; the first is \(oldest.0.path)",
+                since: oldest.1))
+        }
         let exhausted = tailer.watcher.exhaustedDirectories
         if !exhausted.isEmpty {
             observed.append(Degradation(

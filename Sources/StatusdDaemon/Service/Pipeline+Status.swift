@@ -26,7 +26,7 @@ extension Pipeline {
                 RuleReport(r, inputNames: names) { rule, group in silences.contains { $0.covers(rule: rule, group: group, at: now) } }
             }
             var report = StatusReport(
-                version: version, pid: getpid(), startedAt: CivilTime.iso8601(startedAt), uptimeSeconds: now - startedAt,
+                version: version, pid: getpid(), startedAt: CivilTime.iso8601(startedAt), uptimeSeconds: Pipeline.monotonicSeconds() - startedMonotonic,
                 config: configPath, configLoadedAt: CivilTime.iso8601(configLoadedAt), lastReloadError: lastReloadError,
                 inputs: inputs, rules: rules, sinks: board.reports(outbox: outbox), transitions: recent.map(TransitionReport.init),
                 silences: silences.map(SilenceReport.init), health: healthReport(now: now))

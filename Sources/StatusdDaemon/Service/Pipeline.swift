@@ -34,6 +34,9 @@ public final class Pipeline: @unchecked Sendable {
     /// Notifications older than this are given up on and reported.
     let maxAgeSeconds: Int64 = 86_400
     public let startedAt: Int64
+    /// The monotonic clock at start: uptime is measured on it, so a wall-clock step does not
+    /// make it negative or jump.
+    let startedMonotonic = Pipeline.monotonicSeconds()
     var configLoadedAt: Int64
     var lastReloadError: String?
     public let configPath: String
