@@ -28,7 +28,7 @@ struct Replay: ParsableCommand {
     @Option(help: "Threads for large plain files, split at line boundaries (default: the cores; 1: one thread).")
     var threads: Int?
 
-    @Argument(help: "Log files, rotated and .gz ones too, in time order.")
+    @Argument(help: "Log files, rotated and .gz ones too, in time order; - reads standard input (plain or gzip).")
     var files: [String]
 
     func run() throws {
@@ -71,7 +71,7 @@ struct Replay: ParsableCommand {
                                      lines: session.lines - before))
                 continue
             }
-            if let detected = Self.replayInParts(reader, plan: plan, threads: threads, into: &session) {
+            if let detected = try Self.replayInParts(reader, plan: plan, threads: threads, into: &session) {
                 reports.append(.init(path: path, format: format.rawValue, detectedFormat: detected?.rawValue,
                                      lines: session.lines - before))
                 continue
