@@ -26,13 +26,17 @@ static void on_sigbus(int sig, siginfo_t *info, void *context) {
     for (int k = 0; k < SLOTS; k++) {
         uintptr_t start = atomic_load(&slot_start[k]), end = atomic_load(&slot_end[k]);
         if (start < end && addr >= start && addr < end) {
-            // Zero pages from the faulting page to the end of the mapping: the reader sees zeros
-            // (no newline: the tail is at most one unparsed line) and no more faults.
+            // The lost page becomes a page of newlines: the parsers' scans stop at the next '\n'
+            // (a span of lines once found ends with one), and the reader sees empty lines, not
+            // bytes to take for a line. One page per fault: the reader stops at its next slice.
             uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
             uintptr_t from = addr & ~(page - 1);
-            uintptr_t to = (end + page - 1) & ~(page - 1);
             int saved = errno;
-            void *p = mmap((void *)from, to - from, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+            void *p = mmap((void *)from, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+            if (p != MAP_FAILED) {
+                memset(p, '\n', page);
+                mprotect(p, page, PROT_READ);
+            }
             errno = saved;
             if (p != MAP_FAILED) {
                 atomic_fetch_add(&slot_faults[k], 1);
@@ -41,7 +45,7 @@ static void on_sigbus(int sig, siginfo_t *info, void *context) {
             break;
         }
     }
-    // Not ours (or the zero pages could not be mapped): the handler before, as without the guard;
+    // Not ours (or no page could be mapped): the handler before, as without the guard;
     // the faulting access runs again and faults into it.
     (void)sig;
     sigaction(SIGBUS, &previous, NULL);

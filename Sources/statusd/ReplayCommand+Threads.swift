@@ -17,8 +17,9 @@ extension Replay {
         guard n > 1, let bytes = reader.mapped, bytes.count >= splitMinimumBytes else { return nil }
         var merged = session
         let detected = SplitTally.tally(bytes, format: plan.format, options: plan.options, maxLineBytes: plan.maxLineBytes,
-                                        threads: n, release: { LogFileReader.dropBehind($0) }) { merged.add($0) }
-        // Parts that met a cut read zeros there: nothing is merged then.
+                                        threads: n, release: { LogFileReader.dropBehind($0) },
+                                        lost: reader.lostBytes) { merged.add($0) }
+        // Parts that met a cut read empty lines there: nothing is merged then.
         try reader.checkIntact()
         session = merged
         return detected

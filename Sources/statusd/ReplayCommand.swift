@@ -55,7 +55,10 @@ struct Replay: ParsableCommand {
             let format = plan.format
             var decoder = FileDecoder(format: format, options: plan.options, maxLineBytes: plan.maxLineBytes)
             let reader: LogFileReader
-            do { reader = try LogFileReader(path: path) } catch { throw ValidationError("\(error)") }
+            do { reader = try LogFileReader(path: path) } catch {
+                StandardError.write("statusd replay: \(error)\n")
+                throw ExitCode.validationFailure
+            }
             let before = session.lines
             let meter = ProgressMeter(path: path, size: reader.size, enabled: progress)
             session.readLabels(as: format, options: plan.options)

@@ -1,8 +1,8 @@
 #ifndef CMAPGUARD_H
 #define CMAPGUARD_H
 // A mapped file that may shrink while it is read (truncated, rewritten by copytruncate) no longer
-// kills the process with SIGBUS: a fault on a registered mapping maps zero pages over the rest of
-// it and is counted, so the reader finishes its chunk and then reports that the file shrank.
+// kills the process with SIGBUS: a fault on a registered mapping maps a page of newlines over the
+// lost page and is counted, so the reader finishes its chunk and then reports that the file shrank.
 // A SIGBUS anywhere else gets the default action, as before.
 
 #include <stddef.h>

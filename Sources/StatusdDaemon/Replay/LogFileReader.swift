@@ -13,8 +13,8 @@ import Glibc
 /// would never end or never be whole, so they are refused; `-` reads a pipe.
 ///
 /// A file that shrinks while it is read (truncated, or rewritten by logrotate's `copytruncate`)
-/// is an error, not a SIGBUS: the mapping is guarded (CMapGuard puts zero pages over the lost
-/// part), and the reader stops after the chunk that met the cut and says so. A cut-off `.gz`, or
+/// is an error, not a SIGBUS: the mapping is guarded (CMapGuard puts pages of newlines over the
+/// lost part), and the reader stops after the chunk that met the cut and says so. A cut-off `.gz`, or
 /// bytes after its last member, is an error too (see `GzipStream`).
 public final class LogFileReader {
     private var gz: GzipStream?
@@ -112,8 +112,8 @@ public final class LogFileReader {
     }
 
     /// Calls `body` with each chunk until the end. Throws when the file turns out cut off or
-    /// shrinks under the reader, after the chunk that met it (whose end may be zeros: the caller
-    /// prints no counts then).
+    /// shrinks under the reader, after the chunk that met it (whose end may be empty lines: the
+    /// caller prints no counts then).
     public func forEachChunk(_ body: (UnsafeRawBufferPointer) -> Void) throws {
         if let mapped {
             // Slices of the mapping, so that progress moves.
@@ -152,6 +152,12 @@ public final class LogFileReader {
             body(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
         if gz == nil, fd != 0 { try checkIntact() }
+    }
+
+    /// Whether the mapping lost pages (the file shrank under it), for readers on other threads.
+    public var lostBytes: @Sendable () -> Bool {
+        let slot = guardSlot
+        return { slot >= 0 && cmapguard_faults(slot) > 0 }
     }
 
     /// Throws when the file lost bytes the reader was to read: a mapped page gone (the guard
