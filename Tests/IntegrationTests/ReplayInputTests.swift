@@ -74,6 +74,7 @@ struct ReplayInputTests {
     func truncatedWhileRead(_ threads: String) throws {
         let dir = try TempDir("replaytrunc")
         let log = try bigLog(dir, megabytes: 256)
+        let size = (try FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
         var cut = false
         let out = try run(["--json", "--threads", threads, "--format", "combined", log], timeout: 300) { p in
             // Cut the file once replay has mapped it: to 1 MiB, as a copytruncate rotation would to 0.
@@ -85,7 +86,7 @@ struct ReplayInputTests {
         #expect(cut, "the file was cut while replay ran")
         #expect(!out.signaled, "replay ended by a signal (\(out.status)): \(out.stderr)")
         #expect(out.status != 0, "stdout: \(out.stdout.prefix(300))")
-        #expect(out.stderr.contains("big.log: the file shrank from 268435456 to 1048576 bytes while it was read"), "stderr: \(out.stderr)")
+        #expect(out.stderr.contains("big.log: the file shrank from \(size) to 1048576 bytes while it was read"), "stderr: \(out.stderr)")
         #expect(out.stdout.isEmpty, "no counts from a file that was cut")
     }
 
