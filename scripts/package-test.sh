@@ -236,6 +236,8 @@ sleep 0.5
 cat > "$tmp/tls.yaml" <<YAML
 inputs:
   - {name: web, path: $tmp/nginx/logs/access.log}
+rules:
+  - {name: r, match: 5xx, rate_above: 5%}
 sinks:
   - {name: secure, type: webhook, url: "https://127.0.0.1:$tport/hook"}
 YAML
