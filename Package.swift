@@ -35,6 +35,9 @@ let package = Package(
         ),
         // Vectorised byte scanning for the parsers' hot paths (SSE2 on x86_64), as inline C.
         .target(name: "CScan"),
+        // `statusd replay`'s mapped files: a file that shrinks while it is read is reported, not a
+        // SIGBUS (a handler maps pages of newlines over the lost part), as inline C.
+        .target(name: "CMapGuard"),
         // The pure core: parse, classify, window, rule, notify (rendering), config.
         // No I/O and no clock reads: time comes in as arguments.
         .target(
@@ -55,6 +58,7 @@ let package = Package(
                 "StatusdClient",
                 "CSystemd",
                 "CZlib",
+                "CMapGuard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

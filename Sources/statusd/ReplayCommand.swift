@@ -28,7 +28,7 @@ struct Replay: ParsableCommand {
     @Option(help: "Threads for large plain files, split at line boundaries (default: the cores; 1: one thread).")
     var threads: Int?
 
-    @Argument(help: "Log files, rotated and .gz ones too, in time order.")
+    @Argument(help: "Log files, rotated and .gz ones too, in time order; - reads standard input (plain or gzip).")
     var files: [String]
 
     func run() throws {
@@ -55,7 +55,10 @@ struct Replay: ParsableCommand {
             let format = plan.format
             var decoder = FileDecoder(format: format, options: plan.options, maxLineBytes: plan.maxLineBytes)
             let reader: LogFileReader
-            do { reader = try LogFileReader(path: path) } catch { throw ValidationError("\(error)") }
+            do { reader = try LogFileReader(path: path) } catch {
+                StandardError.write("statusd replay: \(error)\n")
+                throw ExitCode.validationFailure
+            }
             let before = session.lines
             let meter = ProgressMeter(path: path, size: reader.size, enabled: progress)
             session.readLabels(as: format, options: plan.options)
@@ -71,7 +74,7 @@ struct Replay: ParsableCommand {
                                      lines: session.lines - before))
                 continue
             }
-            if let detected = Self.replayInParts(reader, plan: plan, threads: threads, into: &session) {
+            if let detected = try Self.replayInParts(reader, plan: plan, threads: threads, into: &session) {
                 reports.append(.init(path: path, format: format.rawValue, detectedFormat: detected?.rawValue,
                                      lines: session.lines - before))
                 continue

@@ -98,9 +98,12 @@ public enum SplitTally {
     /// until all parts are known to agree: nothing is merged from a split that is then thrown away.
     /// `release` sees each parsed slice (replay drops the pages it read from its resident set).
     /// `partsPerThread`: how many parts each thread gets (tests cut files in many places).
+    /// `lost`, asked after each slice: the bytes are no longer the file's (it shrank under a
+    /// mapping): the parts stop, and what they counted is the caller's to throw away.
     public static func tally(_ bytes: UnsafeRawBufferPointer, format: LogFormat, options: FormatOptions,
                              maxLineBytes: Int, threads: Int, partsPerThread: Int = 4,
                              release: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil,
+                             lost: (@Sendable () -> Bool)? = nil,
                              merge: (SecondRuns) -> Void) -> LogFormat?? {
         // The format of the parts after the first: auto's choice, made on the file's first lines.
         var later = format
@@ -161,6 +164,7 @@ public enum SplitTally {
                         release?(slice)
                         at = end
                         exact = check.holds(decoder)
+                        if lost?() == true { exact = false }
                     }
                     if exact {
                         decoder.flush(into: runs)
@@ -175,8 +179,10 @@ public enum SplitTally {
         var exact = true
         if case .none = check {
             for k in 0..<count {
-                let (runs, d, _) = work.wait(k)
+                // Not exact only when `lost` said so: the later parts may never be parsed.
+                let (runs, d, partExact) = work.wait(k)
                 if k == 0 { detected = d }
+                guard partExact else { exact = false; break }
                 merge(runs)
             }
         } else {
