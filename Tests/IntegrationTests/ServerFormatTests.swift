@@ -52,6 +52,8 @@ struct ServerFormatTests {
             format: nginx
             escape: json
             log_format: '{"time":"$time_iso8601","host":"$host","status":"$status","request":"$request","upstream":"$upstream_addr","ua":"$http_user_agent"}'
+        rules:
+          - {name: server-errors, match: 5xx, rate_above: 5%, window: 1m, severity: critical}
         """#)
         let check = try Proc.run(StatusdProcess.binary, ["check", "--config", dir.file("statusd.yaml")])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
@@ -64,6 +66,8 @@ struct ServerFormatTests {
         try dir.write("wrong.yaml", """
         inputs:
           - {name: xff, path: \(logs[0]), format: nginx, log_format: '$remote_addr "$http_x_forwarded_for" [$time_local] "$request" $status'}
+        rules:
+          - {name: server-errors, match: 5xx, rate_above: 5%, window: 1m, severity: critical}
         """)
         let wrong = try replay(dir.file("wrong.yaml"), logs[0])
         #expect(wrong.codes.isEmpty && wrong.unparsed == 50, "\(wrong)")
@@ -96,6 +100,8 @@ struct ServerFormatTests {
             path: \(log)
             format: apache
             log_format: '\(format)'
+        rules:
+          - {name: server-errors, match: 5xx, rate_above: 5%, window: 1m, severity: critical}
         """)
         let check = try Proc.run(StatusdProcess.binary, ["check", "--config", dir.file("statusd.yaml")])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
@@ -129,6 +135,8 @@ struct ServerFormatTests {
             path: [\(http), \(tcp)]
             format: haproxy
             log_format: '\(format)'
+        rules:
+          - {name: server-errors, match: 5xx, rate_above: 5%, window: 1m, severity: critical}
         """)
         let check = try Proc.run(StatusdProcess.binary, ["check", "--config", dir.file("statusd.yaml")])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
@@ -142,6 +150,8 @@ struct ServerFormatTests {
             path: \(tcp)
             format: haproxy
             log_format: tcplog
+        rules:
+          - {name: server-errors, match: 5xx, rate_above: 5%, window: 1m, severity: critical}
         """)
         let refused = try Proc.run(StatusdProcess.binary, ["check", "--config", dir.file("tcp.yaml")])
         #expect(refused.status != 0)

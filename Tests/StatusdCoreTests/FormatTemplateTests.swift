@@ -11,7 +11,9 @@ struct FormatTemplateTests {
     }
 
     static func labels(_ t: FormatTemplate, _ line: String) -> (host: String?, path: String?, upstream: String?) {
-        var e = LabelExtractor(format: .nginx, options: FormatOptions(template: t))
+        var options = FormatOptions()
+        options.template = t
+        var e = LabelExtractor(format: .nginx, options: options)
         return e.labels(of: line)
     }
 
@@ -51,6 +53,11 @@ struct FormatTemplateTests {
         // The same with `escape:` given apart.
         let u = try NginxFormat.compile(#"{"time":"$time_iso8601","host":"$host","status":"$status","request":"$request","xff":"$http_x_forwarded_for"}"#, escape: .json)
         #expect(Self.parse(u, line) == .entry(status: StatusCode(unchecked: 502), time: Self.t0))
+    }
+
+    @Test func nginxTimeThenStatus() throws {
+        let t = try NginxFormat.compile(#"$remote_addr [$time_local] $status"#)
+        #expect(Self.parse(t, "127.0.0.1 [07/Dec/2026:15:06:42 +0000] 200") == .entry(status: StatusCode(unchecked: 200), time: Self.t0))
     }
 
     @Test func nginxMsecAndBraces() throws {
