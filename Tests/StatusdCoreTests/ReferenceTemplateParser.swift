@@ -128,7 +128,7 @@ struct ReferenceTemplateParser: LineParser {
                 guard i + t.count <= line.count, Array(line[i..<(i + t.count)]) == t else { return nil }
                 i += t.count
             case .gap:
-                if i < line.count, line[i] == 0x20 { i += 1 } else if !(i > from && line[i - 1] == 0x20) { return nil }
+                if i < line.count, line[i] == 0x20 { i += 1 } else if !(i == line.count || (i > from && line[i - 1] == 0x20)) { return nil }
             case .value(let name, let quoted, let escaped):
                 if let (end, t) = readTime(name, line, i) {
                     guard let t else { return nil }
@@ -190,7 +190,7 @@ struct ReferenceTemplateParser: LineParser {
     private func readTime(_ name: String, _ line: [UInt8], _ i: Int) -> (Int, Int64?)? {
         func text(_ count: Int) -> [UInt8]? { i + count <= line.count ? Array(line[i..<(i + count)]) : nil }
         switch name {
-        case "$time_local", "%T", "%trg", "%Tl", "%trl":
+        case "$time_local", "%T" where server == .haproxy, "%trg", "%Tl", "%trl":
             guard let t = text(26) else { return (i, nil) }
             return (i + 26, t.withUnsafeBytes { CommonLogTime.parse($0, from: 0) })
         case "%t" where server == .apache:

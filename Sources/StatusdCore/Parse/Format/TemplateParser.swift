@@ -87,7 +87,8 @@ struct TemplateWalk {
                 }
                 i += op.count
             case .separator:
-                if i < n, p[i] == ASCII.space { i += 1 } else if !(i > from && p[i - 1] == ASCII.space) { return false }
+                // (At the line's end too: a trailing space was trimmed, or nothing came after it.)
+                if i < n, p[i] == ASCII.space { i += 1 } else if !(i == n || (i > from && p[i - 1] == ASCII.space)) { return false }
             case .field:
                 if op.role == .time {
                     guard let (end, value) = TemplateTime.read(t.times[op.time], p, at: i, stamp: &stamp) else { return false }
