@@ -127,8 +127,8 @@ struct ServerFormatTests {
         #expect(Proc.waitFor(10) { lines(http) == 44 }, "lines: \(lines(http))")
         #expect(Proc.waitFor(10) { lines(tcp) >= 1 }, "tcp lines: \(lines(tcp))")
         let conf = try FormatServer.template("haproxy.cfg")
-        let line = try #require(conf.split(separator: "\n").first { $0.contains("log-format ") })
-        let format = String(line.split(separator: "log-format ", maxSplits: 1)[1])
+        let line = try #require(conf.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("log-format ") })
+        let format = line.trimmingCharacters(in: .whitespaces).dropFirst("log-format ".count)
         try dir.write("statusd.yaml", """
         inputs:
           - name: haproxy

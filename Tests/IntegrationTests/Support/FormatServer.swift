@@ -45,11 +45,27 @@ final class FormatServer {
                                            "http://127.0.0.1:\(port ?? self.port)\(path)?n=[1-\(count)]"], timeout: 90)
     }
 
+    /// Stops the server and its worker processes (Apache's children), by PID, without waiting
+    /// forever on a master that is gone but not reaped.
     func stop(signal: Int32 = SIGTERM) {
         guard process.isRunning else { return }
-        kill(process.processIdentifier, signal)
-        if !Proc.waitFor(10, { !process.isRunning }) { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        let pid = process.processIdentifier
+        let children = Self.children(of: pid)
+        kill(pid, signal)
+        if !Proc.waitFor(10, { !process.isRunning }) { kill(pid, SIGKILL) }
+        _ = Proc.waitFor(5) { !process.isRunning }
+        for child in children where kill(child, 0) == 0 { kill(child, SIGKILL) }
+    }
+
+    /// The processes whose parent is `pid` (from /proc).
+    static func children(of pid: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { name -> Int32? in
+            guard let child = Int32(name), let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid ? child : nil
+        }
     }
 
     deinit { stop() }
