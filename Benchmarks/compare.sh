@@ -8,7 +8,8 @@
 # Every tool's per-status counts are checked against statusd's on the same file before its ratio
 # is printed.
 #   Benchmarks/compare.sh [FORMAT] [LINES] [RUNS] [PEER_LINES]
-#     FORMAT: combined (default), nginx-json or cloudfront; LINES default 5,500,000 (about 1 GB
+#     FORMAT: combined (default), nginx-json, cloudfront or nginx-custom (nginx with a custom
+#     `log_format`, host and upstream status first, read with `format: nginx` + `log_format:`); LINES default 5,500,000 (about 1 GB
 #     of combined); RUNS default 3 (the fast tools); PEER_LINES default 200,000. Peers that read
 #     only combined are skipped for other formats.
 # Needs: mawk (Debian: mawk); optional: mtail, goaccess, lnav (apt-get install mtail goaccess lnav).
@@ -51,7 +52,19 @@ case $format in
   combined)   run "mawk" "$runs" mawk '{c[$9]++} END {for (k in c) print k, c[k]}' "$log" ;;
   nginx-json) run "mawk" "$runs" mawk -F'"status":"' '{c[substr($2, 1, 3)]++} END {for (k in c) print k, c[k]}' "$log" ;;
   cloudfront) run "mawk" "$runs" mawk -F'\t' '!/^#/ {c[$9]++} END {for (k in c) print k, c[k]}' "$log" ;;
+  nginx-custom) run "mawk" "$runs" mawk '{c[$12]++} END {for (k in c) print k, c[k]}' "$log" ;;
 esac
+# nginx-custom: statusd reads it by its log_format, from a config input.
+statusd_format=(--format "$format")
+if [ "$format" = nginx-custom ]; then
+  # LogGenerator.nginxCustomFormat
+  cat > "$dir/log_format" <<'FMT'
+$host $upstream_status $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $upstream_addr $request_time
+FMT
+  printf 'inputs:\n  - name: custom\n    path: %s\n    format: nginx\n    log_format: %s\n' "$log" \
+    "'$(sed "s/'/''/g" "$dir/log_format")'" > "$dir/statusd.yaml"
+  statusd_format=(--config "$dir/statusd.yaml")
+fi
 if [ "$format" = combined ]; then
   if command -v mtail >/dev/null; then
     mkdir -p "$dir/progs"
@@ -71,7 +84,7 @@ MTAIL
   fi
   file_tag=sample run "statusd (sample)" "$runs" "$bin" replay --json --threads 1 --format "$format" "$sample"
 fi
-run "statusd" "$runs" "$bin" replay --json --threads 1 --format "$format" "$log"
+run "statusd" "$runs" "$bin" replay --json --threads 1 "${statusd_format[@]}" "$log"
 # --threads splits combined (and common, alb, haproxy); JSON and CloudFront are read on one thread.
 if [ "$format" = combined ]; then
   run "statusd --threads $(nproc)" "$runs" "$bin" replay --json --threads "$(nproc)" --format "$format" "$log"

@@ -49,5 +49,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     json.finish { got.append($0) }
     jsonRef.finish { want.append($0) }
     if got != want { fatalError("JSON differs from the reference at the end") }
+    // Every parser compiled from a format string against the plain reading of the same string
+    // (Tests/StatusdCoreTests/ReferenceTemplateParser.swift).
+    for (server, format) in FuzzFormats.all {
+        guard let t = try? FuzzFormats.compile(server, format) else { fatalError("\(format) does not compile") }
+        var fast = TemplateParser(t), slow = ReferenceTemplateParser(server: server, format: format)
+        var templateLines = LineAssembler(maxLineBytes: 4096)
+        let same = { (line: UnsafeRawBufferPointer) in
+            if fast.parse(line) != slow.parse(line) { fatalError("\(server) `\(format)` differs from the reference") }
+        }
+        templateLines.feed(bytes, same)
+        templateLines.flush(same)
+    }
     return 0
 }

@@ -11,10 +11,11 @@ trap 'rm -rf "$out"' EXIT
 mapfile -t sources < <(find Sources/StatusdCore -name '*.swift' ! -path '*/Config/ConfigLoader*.swift' ! -path '*/Config/ConfigReader.swift')
 # The reference parsers the fast ones are checked against, as one module with the core.
 sed '/^@testable import/d' Tests/StatusdCoreTests/ReferenceParsers.swift > "$out/ReferenceParsers.swift"
+sed '/^@testable import/d' Tests/StatusdCoreTests/ReferenceTemplateParser.swift > "$out/ReferenceTemplateParser.swift"
 # The C scanning helpers (Sources/CScan, header-only) as the module `CScan`, as SwiftPM makes it.
 printf 'module CScan {\n  umbrella "%s"\n  export *\n}\n' "$PWD/Sources/CScan/include" > "$out/module.modulemap"
 swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name StatusdFuzz -Xcc -fmodule-map-file="$out/module.modulemap" \
-  "${sources[@]}" "$out/ReferenceParsers.swift" Fuzz/ParserFuzzer.swift -o "$out/fuzz-parsers"
+  "${sources[@]}" "$out/ReferenceParsers.swift" "$out/ReferenceTemplateParser.swift" Fuzz/ParserFuzzer.swift -o "$out/fuzz-parsers"
 mkdir -p "$out/corpus"
 find ../shared/realdata Tests/Fixtures -type f -size -200k -exec cp {} "$out/corpus/" \;
 "$out/fuzz-parsers" -max_total_time="$seconds" -max_len=4096 "$out/corpus" 2>&1 | tail -5

@@ -16,6 +16,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # nginx's package starts a server on port 80 when installed; the tests run their own on loopback.
 $SUDO systemctl stop nginx >/dev/null 2>&1 || true
+# apache2 and haproxy too (port 80, and haproxy's own): the format tests run their own on loopback.
+$SUDO systemctl stop apache2 haproxy >/dev/null 2>&1 || true
 # Likewise Alertmanager's on port 9093: the tests start their own on free loopback ports.
 $SUDO systemctl stop prometheus-alertmanager >/dev/null 2>&1 || true
 # Likewise prometheus (on :9090); the tests run their own on a free port with a temporary store.

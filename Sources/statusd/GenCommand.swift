@@ -14,7 +14,7 @@ struct Gen: ParsableCommand {
         --incident 600+120:502:30% (repeatable).
         """)
 
-    @Option(help: "combined, nginx-json or cloudfront.")
+    @Option(help: "combined, nginx-json, cloudfront or nginx-custom (read with format: nginx and LogGenerator.nginxCustomFormat).")
     var format: String = "combined"
 
     @Option(help: "Number of lines.")

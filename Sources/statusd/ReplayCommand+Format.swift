@@ -28,6 +28,19 @@ extension Replay {
             guard patterned.count == 1 else { throw regexWithoutPattern(path, several: patterned.count > 1) }
             options = patterned[0].formatOptions
         }
+        if [.nginx, .apache, .haproxy].contains(format), options.template == nil {
+            // `--format nginx|apache|haproxy`: the `log_format` of the only config input of that format.
+            let compiled = config?.inputs.filter { $0.format == format && $0.formatOptions.template != nil } ?? []
+            if compiled.count == 1 {
+                options.template = compiled[0].formatOptions.template
+            } else if format == .nginx {
+                options.template = try? NginxFormat.compile(NginxFormat.combined)
+            } else if format == .apache {
+                throw FormatProblem(description: """
+                    `--format apache` needs the `LogFormat` for \(path): add \(compiled.count > 1 ? "it to the `path` of the input whose `log_format` reads it" : "a config input with `format: apache` and `log_format: '...'`") and pass the config with `--config`
+                    """)
+            }
+        }
         return FilePlan(format: format, options: options, maxLineBytes: input?.maxLineBytes ?? 64 * 1024)
     }
 

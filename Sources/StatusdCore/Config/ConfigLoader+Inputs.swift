@@ -4,7 +4,7 @@ import Yams
 extension ConfigLoader {
     static let inputKeys = [
         "name", "path", "format", "start_at", "time", "max_skew", "max_line_bytes", "poll", "status_key", "time_key",
-        "pattern", "max_lateness", "prefix", "close_inactive",
+        "pattern", "max_lateness", "prefix", "close_inactive", "log_format", "escape",
     ]
 
     mutating func input(_ node: Node) -> InputConfig? {
@@ -46,6 +46,7 @@ extension ConfigLoader {
             case "time_key":
                 let keys = reader.stringList(v, "time_key")
                 if keys.isEmpty { ok = false } else { result.formatOptions.timeKeys = keys }
+            case "log_format", "escape": break // read below, once the format is known
             case "pattern":
                 if let s = reader.scalar(v, "pattern") {
                     if let problem = RegexParser.problem(with: s) { reader.fail(v, problem); ok = false } else { result.formatOptions.pattern = s }
@@ -67,6 +68,7 @@ extension ConfigLoader {
                 }
             }
         }
+        if !logFormat(map, node, &result) { ok = false }
         if name == nil, map["name"] == nil { reader.fail(node, "an input needs a `name`"); ok = false }
         if paths.isEmpty, map["path"] == nil { reader.fail(node, "an input needs a `path` (a file or a glob)"); ok = false }
         guard ok, let name else { return nil }

@@ -156,6 +156,18 @@ struct ConfigReader {
         errors.append(ConfigError(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message))
     }
 
+    /// A problem at a byte offset inside a one-line scalar (a variable in a `log_format`): its own
+    /// line and column, counted from the scalar's first character (after its quote, if quoted).
+    mutating func fail(_ node: Node, offset: Int, _ message: String) {
+        let mark = node.mark
+        var column = mark?.column ?? 1
+        if let scalar = node.scalar, !scalar.string.contains("\n") {
+            let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+            if scalar.style == .plain || quoted { column += offset + (quoted ? 1 : 0) }
+        }
+        errors.append(ConfigError(file: file, line: mark?.line ?? 1, column: column, message: message))
+    }
+
     /// A problem with no node to point at: the whole file.
     mutating func fail(_ message: String) {
         errors.append(ConfigError(file: file, line: 1, column: 1, message: message))

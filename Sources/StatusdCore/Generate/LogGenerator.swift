@@ -10,7 +10,12 @@ public struct LogGenerator: Sendable {
         case combined
         case nginxJSON = "nginx-json"
         case cloudfront
+        /// nginx with a custom `log_format` (`nginxCustomFormat`): host and upstream status first.
+        case nginxCustom = "nginx-custom"
     }
+
+    /// The `log_format` of `nginx-custom` lines, as an input's `log_format:` takes it.
+    public static let nginxCustomFormat = #"$host $upstream_status $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $upstream_addr $request_time"#
 
     /// From `offset` seconds after the start, for `duration` seconds, `share` of the requests get `code`.
     public struct Incident: Sendable, Equatable {
@@ -103,6 +108,33 @@ public struct LogGenerator: Sendable {
             out += Self.quoteSpaceQuote
             out += agent
             out += Self.quoteNewline
+        case .nginxCustom:
+            out += Self.hosts[id & 3]
+            out.append(UInt8(ascii: " "))
+            appendInt(Int(code), &out, width: 3)
+            out.append(UInt8(ascii: " "))
+            appendIP(ip, &out)
+            out += Self.dashes
+            out.append(UInt8(ascii: "["))
+            appendStamp(t, &out)
+            out += Self.afterStamp
+            out += Self.methods[rng.below(8) == 0 ? 1 : 0]
+            out.append(UInt8(ascii: " "))
+            out += path
+            appendInt(id, &out)
+            out += Self.proto
+            appendInt(Int(code), &out, width: 3)
+            out.append(UInt8(ascii: " "))
+            appendInt(bytes, &out)
+            out += Self.space2Quote
+            out += Self.referers[rng.below(Self.referers.count)]
+            out += Self.quoteSpaceQuote
+            out += agent
+            out += Array("\" 10.0.0.".utf8)
+            appendInt(1 + (id & 7), &out)
+            out += Array(":8080 0.".utf8)
+            appendInt(rng.below(1000), &out, width: 3)
+            out.append(0x0A)
         case .nginxJSON:
             out += Array(#"{"time_iso8601":""#.utf8)
             appendISO(t, &out)
@@ -171,6 +203,7 @@ public struct LogGenerator: Sendable {
     private static let space2Quote = Array(" \"".utf8)
     private static let quoteSpaceQuote = Array("\" \"".utf8)
     private static let quoteNewline = Array("\"\n".utf8)
+    private static let hosts = ["shop.example.com", "www.example.com", "api.example.com", "static.example.com"].map { Array($0.utf8) }
     private static let methods = [Array("GET".utf8), Array("POST".utf8)]
     private static let paths = [
         "/", "/index.html?v=", "/api/v1/cart?id=", "/api/v1/products/", "/static/app.", "/img/p/",

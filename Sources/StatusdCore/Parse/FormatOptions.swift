@@ -8,6 +8,8 @@ public struct FormatOptions: Sendable, Equatable {
     public var pattern: String?
     /// A syslog or container prefix to remove for formats that count fields.
     public var prefix: LinePrefix = .auto
+    /// nginx, apache, haproxy: the server's own format string, compiled (`log_format`).
+    public var template: FormatTemplate?
 
     public init(statusKeys: [String]? = nil, timeKeys: [String]? = nil, pattern: String? = nil, prefix: LinePrefix = .auto) {
         self.statusKeys = statusKeys

@@ -15,8 +15,12 @@ public enum LogFormat: String, CaseIterable, Sendable, Codable {
     case cloudfront
     /// AWS application load balancer.
     case alb
-    /// HAProxy httplog.
+    /// HAProxy httplog; with `log_format` (a `log-format` string or `httplog`/`clf`), read by it.
     case haproxy
+    /// nginx with its own `log_format` string, compiled (Parse/Format/NginxFormat.swift).
+    case nginx
+    /// Apache with its own `LogFormat` string, compiled (Parse/Format/ApacheFormat.swift).
+    case apache
     /// A regular expression with named groups `status` and `time` (`pattern:`).
     case regex
     /// Detected per file from its first lines.
@@ -34,7 +38,17 @@ public enum LogFormat: String, CaseIterable, Sendable, Codable {
         case .w3c: return PrefixedParser(W3CParser(), prefix: options.prefix)
         case .cloudfront: return PrefixedParser(W3CParser(defaultFields: W3CParser.cloudFrontFields), prefix: options.prefix)
         case .alb: return PrefixedParser(ALBParser(), prefix: options.prefix)
-        case .haproxy: return HAProxyParser()
+        case .haproxy:
+            if let template = options.template { return TemplateParser(template, prefix: options.prefix) }
+            return HAProxyParser()
+        case .nginx, .apache:
+            if let template = options.template { return TemplateParser(template, prefix: options.prefix) }
+            /// No compiled format: the config loader compiles one (a default for nginx) before
+            /// this can happen; read nothing as a status rather than guess.
+            struct NoTemplateParser: LineParser {
+                func parse(_ line: UnsafeRawBufferPointer) -> ParseResult { .unparsed }
+            }
+            return NoTemplateParser()
         case .regex:
             if let pattern = options.pattern, let p = try? RegexParser(pattern: pattern) { return p }
             /// No pattern, or one that does not compile: every line is `.unparsed`, so nothing is

@@ -23,7 +23,7 @@ public enum SplitTally {
     /// Formats whose lines parse the same whatever came before them: split with nothing to check.
     public static func alwaysExact(_ format: LogFormat) -> Bool {
         switch format {
-        case .combined, .common, .alb, .haproxy: return true
+        case .combined, .common, .alb, .haproxy, .nginx, .apache: return true
         case .json, .nginxJSON, .caddy, .traefik, .cloudflare, .akamai, .w3c, .cloudfront, .regex, .auto: return false
         }
     }

@@ -13,6 +13,8 @@ public struct LabelExtractor: Sendable {
         case w3c(W3CLabels)
         case alb(ALBLabels)
         case haproxy
+        /// nginx, apache, haproxy with a `log_format`: the fields the format names.
+        case template(TemplateLabels)
         /// `auto`: JSON when the line holds an object, else combined.
         case guess(JSONLabels)
         case none
@@ -36,7 +38,9 @@ public struct LabelExtractor: Sendable {
         case .haproxy: kind = .haproxy
         case .auto: kind = .guess(JSONLabels(JSONLabels.keys(.json)))
         case .regex: kind = .none
+        case .nginx, .apache: kind = .none
         }
+        if let t = options.template { kind = .template(TemplateLabels(t, prefix: options.prefix)) }
     }
 
     /// `true` for formats that may yield labels (regex yields none).
@@ -70,6 +74,10 @@ public struct LabelExtractor: Sendable {
             kind = .none
             defer { kind = .alb(a) }
             return a.extract(line)
+        case .template(var t):
+            kind = .none
+            defer { kind = .template(t) }
+            return t.extract(line)
         case .guess(var j):
             // A JSON line starts with its object (after a prefix of at most a container name).
             let brace = line.prefix(160).firstIndex(of: UInt8(ascii: "{"))
