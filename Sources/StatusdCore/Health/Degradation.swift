@@ -34,7 +34,7 @@ public struct Degradation: Codable, Sendable, Equatable {
 
     /// `state not writable (/var/lib/statusd): No space left on device`.
     public var summary: String {
-        let what = kind.rawValue.replacingOccurrences(of: "_", with: " ")
+        let what = String(kind.rawValue.map { $0 == "_" ? " " : $0 })
         return subject.map { "\(what) (\($0)): \(detail)" } ?? "\(what): \(detail)"
     }
 }

@@ -141,7 +141,7 @@ extension AlertTransition {
         t.group = d.key
         t.condition = "health"
         t.match = d.kind.rawValue
-        t.detail = kind == .firing ? "statusd is degraded: \(d.summary)" : "statusd: \(d.kind.rawValue.replacingOccurrences(of: "_", with: " ")) ended"
+        t.detail = kind == .firing ? "statusd is degraded: \(d.summary)" : "statusd: \(String(d.kind.rawValue.map { $0 == "_" ? " " : $0 })) ended"
         t.limit = 0
         t.resolveBelow = 0
         t.windowSeconds = 0
