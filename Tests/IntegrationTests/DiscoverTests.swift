@@ -3,7 +3,7 @@ import Testing
 
 /// `statusd discover` against the real servers' own config tools: `nginx -T`, `haproxy -c`, and
 /// Apache's config tree; the config it prints names the right files and formats, and `statusd
-/// check` accepts it where the formats are stock.
+/// check` accepts it, stock and custom formats alike.
 @Suite("discover with real servers", .serialized)
 struct DiscoverIntegrationTests {
     static func discover(_ args: [String]) throws -> Proc.Output {
@@ -58,7 +58,7 @@ struct DiscoverIntegrationTests {
         #expect(again.status != 0 && again.stderr.contains("exists and is not overwritten"))
     }
 
-    @Test("nginx -T: custom log_formats ($host and $upstream_status first, an X-Forwarded-For list before the time, escape=json)")
+    @Test("nginx -T: custom log_formats ($host and $upstream_status first, an X-Forwarded-For list before the time, escape=json); the config passes statusd check")
     func nginxCustom() throws {
         guard Nginx.binary != nil else { Issue.record("nginx is not installed (scripts/test.sh installs nginx-light)"); return }
         let dir = try TempDir("discover-nginx-custom")
@@ -93,6 +93,10 @@ struct DiscoverIntegrationTests {
             format: nginx
             log_format: 'escape=json {"time":"$time_iso8601","host":"$host","status":$status}'
         """))
+        // The custom formats as written compile: statusd check accepts the whole config.
+        try dir.write("statusd.yaml", out.stdout)
+        let check = try Proc.run(StatusdProcess.binary, ["check", "--config", dir.file("statusd.yaml")])
+        #expect(check.status == 0 && check.stdout.contains("ok, 3 inputs"), "\(check.stdout)\(check.stderr)")
         // Without nginx -T (--no-exec, as on a host without the nginx binary): the files and their
         // includes read from disk give the same inputs.
         let direct = try Self.discover(["--no-exec", "--nginx-config", conf, "--apache-config", "/nonexistent/a.conf", "--haproxy-config", "/nonexistent/h.cfg"])
@@ -147,7 +151,7 @@ struct DiscoverIntegrationTests {
         }
     }
 
-    @Test("Apache: LogFormat nicknames, a custom LogFormat, ${VAR} from envvars, includes; stock ones pass statusd check")
+    @Test("Apache: LogFormat nicknames, a custom LogFormat, ${VAR} from envvars, includes; the config passes statusd check")
     func apache() throws {
         let dir = try TempDir("discover-apache")
         try FileManager.default.createDirectory(atPath: dir.file("sites-enabled"), withIntermediateDirectories: true)
@@ -179,6 +183,10 @@ struct DiscoverIntegrationTests {
             #expect(out.stdout.contains("apache: `apache2 -f \(dir.file("apache2.conf")) -t -D DUMP_RUN_CFG`; read"), "\(out.stdout.prefix(900))")
         }
         #expect(out.stdout.contains("path: '\(dir.path)/logs/timed.log'\n    format: apache\n    log_format: '%v %h %t \"%r\" %>s %D \"%{X-Forwarded-For}i\"'\n"))
+        // The custom LogFormat as written compiles: statusd check accepts the whole config.
+        try dir.write("custom.yaml", out.stdout)
+        let custom = try Proc.run(StatusdProcess.binary, ["check", "--config", dir.file("custom.yaml")])
+        #expect(custom.status == 0 && custom.stdout.contains("ok, 2 inputs"), "\(custom.stdout)\(custom.stderr)")
         // Stock only: statusd check accepts it.
         try dir.write("sites-enabled/b.conf", "")
         let stock = try Self.discover(["--apache-config", dir.file("apache2.conf"), "--nginx-config", dir.file("none.conf"), "--haproxy-config", dir.file("none.cfg")])

@@ -251,4 +251,68 @@ struct DiscoverTests {
         #expect(!GlobMatch.matches("/etc/apache2/mods-enabled/*.load", "/etc/apache2/mods-enabled/ssl.conf"))
         #expect(GlobMatch.matches("/x/[a-c]?.conf", "/x/b1.conf"))
     }
+
+    /// What discover writes as `log_format:` compiles, through the same compiler `statusd check`
+    /// uses, to the format the server writes: a format that starts with a quote (common: Apache's
+    /// `\"%{X-Forwarded-For}i\" %h ...`) is not mistaken for the pasted, quoted form.
+    @Test("discovered custom formats compile to what the server writes, quotes first included")
+    func discoveredFormatsCompile() throws {
+        func compiled(_ f: DiscoveredFormat) throws -> FormatTemplate {
+            guard case .custom(let kind, let text) = f else { Issue.record("not custom: \(f)"); throw FormatError("", at: 0) }
+            switch kind {
+            case "nginx": return try NginxFormat.compile(text)
+            case "apache": return try ApacheFormat.compile(text)
+            default: return try HAProxyFormat.compile(text)
+            }
+        }
+        func status(_ t: FormatTemplate, _ line: String) -> ParseResult {
+            var p = TemplateParser(t)
+            return p.parse(line)
+        }
+        let t0: Int64 = 1_796_656_002
+        let ok = ParseResult.entry(status: StatusCode(unchecked: 503), time: t0)
+        // nginx: joined strings, escape= in front; one made only of quoted fields, with a `'` and a `\`.
+        let main = #"""
+        events { }
+        http {
+            log_format q escape=json '"$time_local" "$status"';
+            log_format s '"$http_x_forwarded_for" [$time_local] '
+                         '"$request" $status';
+            log_format a '\'$remote_addr\' [$time_local] $status \\';
+            access_log /l/q.log q;
+            access_log /l/s.log s;
+            access_log /l/a.log a;
+        }
+        """#
+        let n = Self.nginx(["/etc/nginx/nginx.conf": main])
+        let byPath = Dictionary(uniqueKeysWithValues: n.compactMap { l in l.path.map { ($0, l.format) } })
+        #expect(status(try compiled(try #require(byPath["/l/q.log"])), #""07/Dec/2026:15:06:42 +0000" "503""#) == ok)
+        #expect(status(try compiled(try #require(byPath["/l/s.log"])), #""1.2.3.4, 10.0.0.1" [07/Dec/2026:15:06:42 +0000] "GET / HTTP/1.1" 503"#) == ok)
+        #expect(status(try compiled(try #require(byPath["/l/a.log"])), #"'10.0.0.1' [07/Dec/2026:15:06:42 +0000] 503 \"#) == ok)
+        // Apache: a LogFormat that starts with \"; and one as in the format tests' apache2.conf.
+        let conf = #"""
+        LogFormat "\"%{X-Forwarded-For}i\" %h %l %u %t \"%r\" %>s %b" xff
+        LogFormat "%v:%p %h %t \"%r\" %>s %D" plain
+        CustomLog /l/xff.log xff
+        CustomLog /l/plain.log plain
+        """#
+        let a = ApacheDiscovery.discover(mainPath: "/etc/apache2/apache2.conf", files: .inMemory(["/etc/apache2/apache2.conf": conf]), serverRoot: "/etc/apache2", env: [:])
+        let ap = Dictionary(uniqueKeysWithValues: a.compactMap { l in l.path.map { ($0, l.format) } })
+        #expect(ap["/l/plain.log"] == .custom(kind: "apache", logFormat: #"%v:%p %h %t "%r" %>s %D"#), "bare where unambiguous")
+        #expect(status(try compiled(try #require(ap["/l/xff.log"])), #""1.2.3.4" 10.0.0.1 - - [07/Dec/2026:15:06:42 +0000] "GET / HTTP/1.1" 503 12"#) == ok)
+        #expect(status(try compiled(try #require(ap["/l/plain.log"])), #"www.example:80 10.0.0.1 [07/Dec/2026:15:06:42 +0000] "GET / HTTP/1.1" 503 1200"#) == ok)
+        // HAProxy: a log-format that starts with an escaped quote.
+        let h = HAProxyDiscovery.discover("""
+        global
+            log /dev/log local0
+        defaults
+            mode http
+            log global
+        frontend web
+            log-format "\\"%ci\\" [%tr] %ST %{+Q}r"
+            bind :80
+        """, file: "/etc/haproxy/haproxy.cfg", syslogFile: "/var/log/haproxy.log")
+        let hf = try #require(h.first?.format)
+        #expect(status(try compiled(hf), #""10.0.0.1" [07/Dec/2026:15:06:42.000] 503 "GET / HTTP/1.1""#) == ok)
+    }
 }

@@ -73,7 +73,7 @@ public enum ApacheDiscovery {
 
     static func formatOf(_ value: String) -> DiscoveredFormat {
         if let s = stock.first(where: { $0.0 == value }) { return .stock(s.1) }
-        return .custom(kind: "apache", logFormat: value)
+        return .serverFormat(kind: "apache", value)
     }
 
     static func read(_ path: String, files: ConfigFiles, root: inout String, env: [String: String], depth: Int, into lines: inout [Line]) {

@@ -18,13 +18,13 @@ public enum DiscoveredConfig {
 
         """
         var inputs: [(name: String, path: String, format: DiscoveredFormat, comments: [String])] = []
-        var skipped: [String] = []
+        var skipped: [(why: String, format: DiscoveredFormat)] = []
         for f in findings {
             guard let path = f.path, f.format != .none else {
                 var why = "\(f.server) \(f.origin): "
                 if let p = f.path { why += "`\(p)`: " }
                 why += f.note ?? "no format statusd can read"
-                skipped.append(why)
+                skipped.append((why, f.format))
                 continue
             }
             let note = "\(f.server) \(f.origin)" + (f.note.map { ": \($0)" } ?? "")
@@ -58,7 +58,11 @@ public enum DiscoveredConfig {
         }
         if !skipped.isEmpty {
             out += "  # Not watched:\n"
-            for s in skipped { out += "  # - \(clean(s))\n" }
+            for s in skipped {
+                out += "  # - \(clean(s.why))\n"
+                // The format, ready for an input of your own once the lines go to a file.
+                for l in s.format.yamlLines { out += "  #     \(clean(l))\n" }
+            }
             out += "\n"
         }
         return out + DefaultConfigText.afterInputs

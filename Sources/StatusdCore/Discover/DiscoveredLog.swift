@@ -132,3 +132,37 @@ public struct ConfigFiles: Sendable {
         }
     }
 }
+
+extension DiscoveredFormat {
+    /// A custom format as `log_format:` text the compiler reads back to exactly the bytes the server
+    /// writes. `value` is the format as the server holds it after reading its config (nginx: the
+    /// strings joined, `escape=X ` in front; Apache: the LogFormat string with `\"` unescaped;
+    /// HAProxy: the log-format with its quoting and `\` escapes resolved).
+    ///
+    /// Written bare where that is unambiguous. The compilers also take the text as pasted from the
+    /// server's config (nginx `'...'` strings, Apache's and HAProxy's `"..."` with `\"`), so a bare
+    /// format that starts with a quote would be read as such a pasted string and lose its quotes
+    /// (`"%{X-Forwarded-For}i" %h ... %>s %b`): those are written quoted, with escapes, instead.
+    public static func serverFormat(kind: String, _ value: String) -> DiscoveredFormat {
+        switch kind {
+        case "nginx":
+            var prefix = "", body = Substring(value)
+            if value.hasPrefix("escape="), let sp = value.firstIndex(of: " ") {
+                prefix = String(value[...sp])
+                body = value[value.index(after: sp)...]
+            }
+            // The compiler reads `'...'` as quoted always, `"..."` only after `escape=` (as pasted).
+            if body.hasPrefix("'") || (!prefix.isEmpty && body.hasPrefix("\"")) {
+                body = "'" + body.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+            }
+            return .custom(kind: kind, logFormat: prefix + body)
+        case "apache":
+            // Apache's reader resolved only `\"`; other backslashes are still mod_log_config's.
+            guard value.hasPrefix("\"") else { return .custom(kind: kind, logFormat: value) }
+            return .custom(kind: kind, logFormat: "\"" + value.replacingOccurrences(of: "\"", with: "\\\"") + "\"")
+        default:
+            guard value.hasPrefix("\"") || value.contains("\\") else { return .custom(kind: kind, logFormat: value) }
+            return .custom(kind: kind, logFormat: "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"")
+        }
+    }
+}

@@ -68,7 +68,7 @@ public enum HAProxyDiscovery {
                 }
             case "log-format" where words.count >= 2:
                 let f = words[1...].joined(separator: " ")
-                c.section.format = .custom(kind: "haproxy", logFormat: f)
+                c.section.format = .serverFormat(kind: "haproxy", f)
                 c.section.formatWhat = "log-format"
             case "log":
                 if words.count >= 2 {

@@ -124,7 +124,7 @@ public enum NginxDiscovery {
     static func format(_ name: String, _ formats: [String: (value: String, origin: String)]) -> DiscoveredFormat {
         guard let f = formats[name] else { return name == "combined" ? .stock(.combined) : .none }
         if f.value == combined { return .stock(.combined) }
-        return .custom(kind: "nginx", logFormat: f.value)
+        return .serverFormat(kind: "nginx", f.value)
     }
 
     static func variablesAsStars(_ s: String) -> String {
