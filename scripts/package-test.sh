@@ -77,6 +77,14 @@ check "systemd-analyze verify on the installed unit" systemd-analyze verify /lib
 check "statusd check on the installed config" /usr/bin/statusd check --config /etc/statusd/statusd.yaml
 check "enabled on install" test -L /etc/systemd/system/multi-user.target.wants/statusd.service
 check "not started on install" sh -c '! pgrep -f "^/usr/bin/statusd run"'
+# statusd discover --write on a packaged host: the unedited shipped config gives way to one for this
+# host's own logs (kept as statusd.yaml.shipped); a config that is not the shipped one is never overwritten.
+cp /etc/statusd/statusd.yaml "$tmp/shipped.yaml"
+check "discover --write takes the place of the unedited shipped config" /usr/bin/statusd discover --no-exec --write
+check "the shipped config is kept as statusd.yaml.shipped" cmp -s "$tmp/shipped.yaml" /etc/statusd/statusd.yaml.shipped
+check "statusd check accepts the discovered config" /usr/bin/statusd check --config /etc/statusd/statusd.yaml
+check "discover --write refuses a config that is not the shipped one" sh -c '! /usr/bin/statusd discover --no-exec --write'
+mv /etc/statusd/statusd.yaml.shipped /etc/statusd/statusd.yaml
 check "the man page reads" sh -c 'MANPAGER=cat man 8 statusd 2>/dev/null | grep -q replay || zcat /usr/share/man/man8/statusd.8.gz | grep -q replay'
 
 # The README's install commands, with the webhook URL pointing at a receiver on 127.0.0.1 and the
