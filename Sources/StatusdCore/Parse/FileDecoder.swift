@@ -68,11 +68,6 @@ public struct FileDecoder: Sendable {
             parser = Self.placeholder
             runs.withOpen { open, closed in assembler.feed(chunk) { p.parse($0) { open.add($0, closed: &closed) } } }
             parser = p
-        case var p as TemplateParser:
-            // A compiled `log_format`: called directly, so its walk is inlined into the line loop.
-            parser = Self.placeholder
-            runs.withOpen { open, closed in assembler.feed(chunk) { open.add(p.parse($0), closed: &closed) } }
-            parser = p
         default:
             // The open run is held in place for the whole chunk: one exclusive access, not one per line.
             runs.withOpen { open, closed in Self.feed(chunk, &assembler, &parser) { open.add($0, closed: &closed) } }
