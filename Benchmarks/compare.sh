@@ -52,7 +52,8 @@ case $format in
   combined)   run "mawk" "$runs" mawk '{c[$9]++} END {for (k in c) print k, c[k]}' "$log" ;;
   nginx-json) run "mawk" "$runs" mawk -F'"status":"' '{c[substr($2, 1, 3)]++} END {for (k in c) print k, c[k]}' "$log" ;;
   cloudfront) run "mawk" "$runs" mawk -F'\t' '!/^#/ {c[$9]++} END {for (k in c) print k, c[k]}' "$log" ;;
-  nginx-custom) run "mawk" "$runs" mawk '{c[$12]++} END {for (k in c) print k, c[k]}' "$log" ;;
+  # ($upstream_status may be a list, "502, 504": the status is the first word after the request's closing quote.)
+  nginx-custom) run "mawk" "$runs" mawk -F'"' '{split($3, w, " "); c[w[1]]++} END {for (k in c) print k, c[k]}' "$log" ;;
 esac
 # nginx-custom: statusd reads it by its log_format, from a config input.
 statusd_format=(--format "$format")
@@ -63,6 +64,13 @@ $host $upstream_status $remote_addr - $remote_user [$time_local] "$request" $sta
 FMT
   printf 'inputs:\n  - name: custom\n    path: %s\n    format: nginx\n    log_format: %s\n' "$log" \
     "'$(sed "s/'/''/g" "$dir/log_format")'" > "$dir/statusd.yaml"
+  # A config needs rules: replay's three defaults, as `statusd replay --help` states them.
+  cat >> "$dir/statusd.yaml" <<'RULES'
+rules:
+  - {name: server-errors, match: 5xx, rate_above: 5%, window: 5m, min_requests: 20}
+  - {name: origin-errors, match: 52x, rate_above: 1%, window: 5m, min_requests: 20}
+  - {name: client-aborts, match: aborts, rate_above: 10%, window: 5m, min_requests: 20}
+RULES
   statusd_format=(--config "$dir/statusd.yaml")
 fi
 if [ "$format" = combined ]; then
