@@ -153,16 +153,26 @@ extension DiscoveredFormat {
             }
             // The compiler reads `'...'` as quoted always, `"..."` only after `escape=` (as pasted).
             if body.hasPrefix("'") || (!prefix.isEmpty && body.hasPrefix("\"")) {
-                body = "'" + body.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+                body = "'" + escaped(body, ["\\", "'"]) + "'"
             }
             return .custom(kind: kind, logFormat: prefix + body)
         case "apache":
             // Apache's reader resolved only `\"`; other backslashes are still mod_log_config's.
             guard value.hasPrefix("\"") else { return .custom(kind: kind, logFormat: value) }
-            return .custom(kind: kind, logFormat: "\"" + value.replacingOccurrences(of: "\"", with: "\\\"") + "\"")
+            return .custom(kind: kind, logFormat: "\"" + escaped(value, ["\""]) + "\"")
         default:
             guard value.hasPrefix("\"") || value.contains("\\") else { return .custom(kind: kind, logFormat: value) }
-            return .custom(kind: kind, logFormat: "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"")
+            return .custom(kind: kind, logFormat: "\"" + escaped(value, ["\\", "\""]) + "\"")
         }
+    }
+
+    /// `text` with a backslash before each of `special` (the core does without Foundation).
+    static func escaped(_ text: some StringProtocol, _ special: Set<Character>) -> String {
+        var out = ""
+        for c in text {
+            if special.contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
     }
 }
