@@ -89,7 +89,15 @@ public struct LogGenerator: Sendable {
         let ip = rng.below(1 << 24)
         let agent = Self.agents[rng.below(Self.agents.count)]
         switch format {
-        case .combined:
+        case .combined, .nginxCustom:
+            // nginx-custom is combined with `$host $upstream_status ` before it and
+            // ` $upstream_addr $request_time` after it (LogGenerator.nginxCustomFormat).
+            if format == .nginxCustom {
+                out += Self.hosts[id & 3]
+                out.append(UInt8(ascii: " "))
+                appendInt(Int(code), &out, width: 3)
+                out.append(UInt8(ascii: " "))
+            }
             appendIP(ip, &out)
             out += Self.dashes
             out.append(UInt8(ascii: "["))
@@ -107,34 +115,15 @@ public struct LogGenerator: Sendable {
             out += Self.referers[rng.below(Self.referers.count)]
             out += Self.quoteSpaceQuote
             out += agent
-            out += Self.quoteNewline
-        case .nginxCustom:
-            out += Self.hosts[id & 3]
-            out.append(UInt8(ascii: " "))
-            appendInt(Int(code), &out, width: 3)
-            out.append(UInt8(ascii: " "))
-            appendIP(ip, &out)
-            out += Self.dashes
-            out.append(UInt8(ascii: "["))
-            appendStamp(t, &out)
-            out += Self.afterStamp
-            out += Self.methods[rng.below(8) == 0 ? 1 : 0]
-            out.append(UInt8(ascii: " "))
-            out += path
-            appendInt(id, &out)
-            out += Self.proto
-            appendInt(Int(code), &out, width: 3)
-            out.append(UInt8(ascii: " "))
-            appendInt(bytes, &out)
-            out += Self.space2Quote
-            out += Self.referers[rng.below(Self.referers.count)]
-            out += Self.quoteSpaceQuote
-            out += agent
-            out += Array("\" 10.0.0.".utf8)
-            appendInt(1 + (id & 7), &out)
-            out += Array(":8080 0.".utf8)
-            appendInt(rng.below(1000), &out, width: 3)
-            out.append(0x0A)
+            if format == .nginxCustom {
+                out += Self.beforeUpstream
+                appendInt(1 + (id & 7), &out)
+                out += Self.afterUpstream
+                appendInt(rng.below(1000), &out, width: 3)
+                out.append(0x0A)
+            } else {
+                out += Self.quoteNewline
+            }
         case .nginxJSON:
             out += Array(#"{"time_iso8601":""#.utf8)
             appendISO(t, &out)
@@ -203,6 +192,8 @@ public struct LogGenerator: Sendable {
     private static let space2Quote = Array(" \"".utf8)
     private static let quoteSpaceQuote = Array("\" \"".utf8)
     private static let quoteNewline = Array("\"\n".utf8)
+    private static let beforeUpstream = Array("\" 10.0.0.".utf8)
+    private static let afterUpstream = Array(":8080 0.".utf8)
     private static let hosts = ["shop.example.com", "www.example.com", "api.example.com", "static.example.com"].map { Array($0.utf8) }
     private static let methods = [Array("GET".utf8), Array("POST".utf8)]
     private static let paths = [
