@@ -46,22 +46,14 @@ public enum DiscoveredFormat: Sendable, Equatable {
 /// Text for YAML scalars written by statusd.
 public enum YAMLText {
     /// `'...'` with `'` doubled: YAML's only escape in single quotes. Control characters (a format
-    /// string holding a tab or newline) are written as a double-quoted scalar with escapes instead.
+    /// string holding a tab or newline) are written as a double-quoted scalar (JSON's escapes, which
+    /// YAML reads) instead.
     public static func singleQuoted(_ s: String) -> String {
         if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            var out = "\""
-            for u in s.unicodeScalars {
-                switch u {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\t": out += "\\t"
-                case "\r": out += "\\r"
-                default:
-                    if u.value < 0x20 || u.value == 0x7F { out += "\\x" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16) } else { out.unicodeScalars.append(u) }
-                }
-            }
-            return out + "\""
+            // A JSON string is a YAML double-quoted scalar, escapes and all.
+            var out = ""
+            JSONValue.quote(s, into: &out)
+            return out
         }
         var out = "'"
         for c in s { out += c == "'" ? "''" : String(c) }
