@@ -45,7 +45,8 @@ set +e
 ./Fuzz/run.sh "${FUZZ_SECONDS:-60}" > "$log.fuzz" 2>&1
 frc=$?
 set -e
-grep -vE 'ld.gold: warning: Cannot export local symbol' "$log.fuzz" | tail -4
+if [ "$frc" -eq 0 ]; then keep=4; else keep=60; fi
+grep -vE "ld.gold: warning: Cannot export local symbol" "$log.fuzz" | tail -"$keep"
 if [ "$frc" -eq 0 ]; then echo "fuzz: passed"; fpassed=1; ffailed=0; else echo "fuzz: FAILED"; fpassed=0; ffailed=1; fi
 echo "tests: $(( ${passed:-0} + ${ppassed:-0} + fpassed )) passed, $(( ${failed:-0} + pfailed + ffailed )) failed"
 rm -f "$log" "$log.pkg" "$log.fuzz"
