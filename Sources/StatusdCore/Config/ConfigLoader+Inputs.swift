@@ -5,6 +5,7 @@ extension ConfigLoader {
     static let inputKeys = [
         "name", "path", "format", "start_at", "time", "max_skew", "max_line_bytes", "poll", "status_key", "time_key",
         "pattern", "max_lateness", "prefix", "close_inactive", "log_format", "escape",
+        "wrapper",
     ]
 
     mutating func input(_ node: Node) -> InputConfig? {
@@ -40,6 +41,10 @@ extension ConfigLoader {
                 if let d = reader.duration(v, "max_lateness") { result.maxLatenessSeconds = min(d, 86400) } else { ok = false }
             case "prefix":
                 if let p = reader.choice(v, "prefix", LinePrefix.allCases.map(\.rawValue)) { result.prefix = LinePrefix(rawValue: p)! } else { ok = false }
+            case "wrapper":
+                if let w = reader.choice(v, "wrapper", ContainerWrapper.allCases.map(\.rawValue)) {
+                    result.formatOptions.wrapper = ContainerWrapper(rawValue: w)!
+                } else { ok = false }
             case "status_key":
                 let keys = reader.stringList(v, "status_key")
                 if keys.isEmpty { ok = false } else { result.formatOptions.statusKeys = keys }

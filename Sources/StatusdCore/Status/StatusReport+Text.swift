@@ -27,6 +27,7 @@ extension StatusReport {
             for f in input.files {
                 var line = "    \(SafeText.field(f.path)): \(f.state), offset \(Count.format(f.offset)) of \(Count.format(f.size))"
                 if let d = f.detectedFormat { line += ", detected \(d)" + (f.detectedShape.map { " (\($0))" } ?? "") }
+                if let w = f.wrapper { line += w == "auto" ? ", wrapper not seen yet" : ", wrapper \(w)" }
                 if let e = f.error { line += ", \(SafeText.field(e))" }
                 out.append(line)
             }

@@ -147,9 +147,13 @@ public struct FileReport: Codable, Sendable, Equatable {
     /// With `format: auto`: the shape within that format when it is not the format's plain one
     /// (`quoted fields before the time`, `IIS default fields, no header`).
     public var detectedShape: String?
+    /// With `wrapper:`: the container runtime's envelope this file's lines carry (`cri`, `docker`,
+    /// or `none` when `auto` found neither).
+    public var wrapper: String?
 
     public init(path: String, state: String, offset: UInt64, size: UInt64, error: String? = nil, detectedFormat: String? = nil,
-                detectedShape: String? = nil) {
+                detectedShape: String? = nil, wrapper: String? = nil) {
+        self.wrapper = wrapper
         self.detectedFormat = detectedFormat
         self.detectedShape = detectedShape
         self.path = path
@@ -163,7 +167,7 @@ public struct FileReport: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case path, state, offset, size, error
         case bytesBehind = "bytes_behind", detectedFormat = "detected_format"
-        case detectedShape = "detected_shape"
+        case detectedShape = "detected_shape", wrapper
     }
 }
 
