@@ -63,6 +63,17 @@ struct ContainerWrapperTests {
         #expect(got == [.entry(status: StatusCode(unchecked: 502), time: Self.t0), .entry(status: StatusCode(unchecked: 502), time: Self.t0)])
     }
 
+    /// A last line that never gets its newline goes through the envelope too (replay and rotation flush it).
+    @Test func aLastLineWithoutItsNewline() {
+        let text = Self.cri(Self.combined) + String(Self.cri(Self.combined).dropLast())
+        #expect(Self.read(text, wrapper: .cri) == [.entry(status: StatusCode(unchecked: 502), time: Self.t0), .entry(status: StatusCode(unchecked: 502), time: Self.t0)])
+        let json = Self.cri(#"{"status": 503}"#) + String(Self.cri(#"{"status": 504}"#).dropLast())
+        #expect(Self.read(json, format: .json, wrapper: .cri) == [.entry(status: StatusCode(unchecked: 503), time: Self.t3),
+                                                                  .entry(status: StatusCode(unchecked: 504), time: Self.t3)])
+        let junk = Self.cri(Self.combined) + "not a record"
+        #expect(Self.read(junk, wrapper: .cri) == [.entry(status: StatusCode(unchecked: 502), time: Self.t0), .unparsed])
+    }
+
     @Test func criRuntimeTimeWhenTheLineHasNone() {
         let got = Self.read(Self.cri(#"{"status": 503}"#), format: .json, wrapper: .cri)
         #expect(got == [.entry(status: StatusCode(unchecked: 503), time: Self.t3)])

@@ -99,7 +99,7 @@ public struct FileDecoder: Sendable {
 
     /// Parses a held last line into `runs`, at the end of a file.
     public mutating func flush(into runs: SecondRuns) {
-        Self.flush(&assembler, &parser) { runs.add($0) }
+        flush { runs.add($0) }
     }
 
     /// Whether a JSON object ever went on over several lines (then a file cannot be split in parts).
