@@ -142,9 +142,17 @@ struct DockerRecord {
             return v
         }
         while i < r.upperBound {
-            let b = p[i]
-            guard b == ASCII.backslash, i + 1 < r.upperBound else {
-                guard put(b) else { return false }
+            // The plain bytes up to the next backslash, in one copy.
+            let hit = memchr(p.baseAddress! + i, Int32(ASCII.backslash), r.upperBound - i)
+            let plainEnd = hit.map { UnsafeRawPointer($0) - p.baseAddress! } ?? r.upperBound
+            if plainEnd > i {
+                guard out.count + (plainEnd - i) <= limit else { return false }
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: p[i..<plainEnd]))
+                i = plainEnd
+                continue
+            }
+            guard i + 1 < r.upperBound else {
+                guard put(ASCII.backslash) else { return false }
                 i += 1
                 continue
             }
