@@ -73,6 +73,8 @@ public struct InputConfig: Sendable, Equatable {
     /// reopened by device, inode and fingerprint when it grows: thousands of files are followed
     /// with a small descriptor budget. A file's offset is kept while it is closed.
     public var closeInactiveSeconds: Int64 = 300
+    /// `journal:`: the input reads these journald entries instead of files (`paths` is empty).
+    public var journal: JournalSelection?
 
     public init(name: String, paths: [String], format: LogFormat = .combined) {
         self.name = name
