@@ -21,6 +21,7 @@ public struct StatusService: Service {
         if path == "/silences" || path.hasPrefix("/silences/") {
             return SilenceRoutes.route(method: method, path: path, body: body, pipeline: pipeline)
         }
+        if path == "/ack" { return AckRoutes.route(method: method, body: body, pipeline: pipeline) }
         guard method == "GET" || method == "HEAD" else {
             return .init(status: 405, contentType: "text/plain", body: Array("only GET\n".utf8))
         }
