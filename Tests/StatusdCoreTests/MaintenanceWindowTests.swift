@@ -37,7 +37,7 @@ struct MaintenanceWindowTests {
     @Test("Berlin Sun 02:00-04:00: two hours on a normal Sunday, one when clocks go forward, three when they go back")
     func berlin() throws {
         let w = try window("Sun 02:00-04:00", Self.zone("Europe/Berlin"))
-        let u = Self.utc
+        func u(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int = 0) -> Int64 { Self.utc(y, mo, d, h, mi) }
         // 2026-03-22: CET (UTC+1); 2026-03-29 01:00 UTC clocks go 02:00 → 03:00; 2026-04-05: CEST.
         expectMutes(w, from: u(2026, 3, 21, 12), to: u(2026, 4, 6, 0), exactly: [
             u(2026, 3, 22, 1)..<u(2026, 3, 22, 3),
@@ -57,7 +57,7 @@ struct MaintenanceWindowTests {
     @Test("New York Sun 01:00-03:00: one hour on 8 March, three on 1 November")
     func newYork() throws {
         let w = try window("Sun 01:00-03:00", Self.zone("America/New_York"))
-        let u = Self.utc
+        func u(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int = 0) -> Int64 { Self.utc(y, mo, d, h, mi) }
         // 2026-03-08 07:00 UTC: 02:00 EST → 03:00 EDT. 01:00 EST is 06:00 UTC.
         expectMutes(w, from: u(2026, 3, 7, 0), to: u(2026, 3, 16, 0), exactly: [
             u(2026, 3, 8, 6)..<u(2026, 3, 8, 7),
@@ -74,7 +74,7 @@ struct MaintenanceWindowTests {
     @Test("a span ending inside the repeated hour mutes only while the clock reads inside it")
     func partlyRepeated() throws {
         let w = try window("Sun 01:00-02:30", Self.zone("Europe/Berlin"))
-        let u = Self.utc
+        func u(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int = 0) -> Int64 { Self.utc(y, mo, d, h, mi) }
         // 01:00 CEST = Sat 23:00 UTC to 02:30 CEST = 00:30 UTC; then 02:00-02:30 CET = 01:00-01:30 UTC.
         expectMutes(w, from: u(2026, 10, 24, 12), to: u(2026, 10, 25, 12), exactly: [
             u(2026, 10, 24, 23)..<u(2026, 10, 25, 0, 30),
@@ -88,7 +88,7 @@ struct MaintenanceWindowTests {
     @Test("daily, weekday ranges, days of the month, past midnight")
     func recurrences() throws {
         let berlin = try Self.zone("Europe/Berlin")
-        let u = Self.utc
+        func u(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int = 0) -> Int64 { Self.utc(y, mo, d, h, mi) }
         // Sat 23:00 - Sun 01:00 Berlin (CET in January): Sat 22:00 - Sun 00:00 UTC. 2026-01-03 is a Saturday.
         let late = try window("Sat 23:00-01:00", berlin)
         expectMutes(late, from: u(2026, 1, 2, 0), to: u(2026, 1, 5, 0), exactly: [u(2026, 1, 3, 22)..<u(2026, 1, 4, 0)], "past midnight")
@@ -146,7 +146,7 @@ struct MaintenanceWindowTests {
         let data = try [UInt8](#require(FileManager.default.contents(atPath: "/usr/share/zoneinfo/Europe/Berlin")))
         #expect(throws: TZifError.truncated) { try TimeZoneRules(tzif: Array(data.prefix(200)), name: "x") }
         #expect(PosixTZ("CET-1CEST,M3.5.0,M10.5.0/3")?.standardOffset == 3600)
-        #expect(PosixTZ("EST5EDT,M3.2.0,M11.1.0")?.daylightOffset == -4 * 3600)
+        #expect(PosixTZ("EST5EDT,M3.2.0,M11.1.0")?.daylightOffset == Int32(-4 * 3600))
         #expect(PosixTZ("<+0330>-3:30")?.standardOffset == 12600)
         #expect(PosixTZ("X") == nil)
     }
