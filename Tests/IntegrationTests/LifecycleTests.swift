@@ -183,4 +183,32 @@ struct LifecycleIntegrationTests {
         let bad = try cli(["silence", "add", "r500", "--start", "tomorrow", "--for", "1h", "--reason", "x"], dir)
         #expect(bad.status != 0 && bad.stderr.contains("--start takes a time"), "\(bad.stderr)")
     }
+
+    @Test("kill -9 while an escalation waits: after the restart the pager gets it once, chat nothing twice")
+    func escalationSurvivesKill() throws {
+        let dir = try TempDir("escalation-kill")
+        let chat = try Receiver(dir, name: "chat"), pager = try Receiver(dir, name: "pager")
+        try chat.start()
+        try pager.start()
+        defer { chat.stop(); pager.stop() }
+        let journal = try PrivateJournal()
+        try journal.start()
+        defer { journal.stop() }
+        try dir.write("access.log", "")
+        try dir.write("statusd.yaml", Self.config(dir, chat: chat, pager: pager).replacingOccurrences(of: "after: 3s", with: "after: 6s"))
+        let first = try journal.statusd(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
+        #expect(first.waitReady(), "daemon never answered: \(first.stderrText)")
+        try dir.append("access.log", AccessLines.make(200, count: 20) + AccessLines.make(500, count: 5))
+        #expect(Proc.waitFor(10) { Self.docs(chat).contains { $0.rule == "r500" } }, "chat never got r500: \(first.stderrText)")
+        first.signal(SIGKILL)
+        first.process.waitUntilExit()
+        #expect(Self.docs(pager).isEmpty)
+        let second = try journal.statusd(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
+        defer { second.stop() }
+        #expect(second.waitReady(), "daemon never answered after the restart: \(second.stderrText)")
+        #expect(Proc.waitFor(15) { Self.docs(pager).contains { $0.rule == "r500" } }, "the escalation was lost in the restart: \(second.stderrText)")
+        sleep(2)
+        #expect(Self.docs(pager).count == 1, "pager got \(Self.docs(pager).map { "\($0.rule) \($0.kind)" })")
+        #expect(Self.docs(chat).filter { $0.rule == "r500" }.count == 1, "chat got r500 \(Self.docs(chat).filter { $0.rule == "r500" }.count) times")
+    }
 }
