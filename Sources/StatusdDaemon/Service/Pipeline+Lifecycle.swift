@@ -36,7 +36,7 @@ extension Pipeline {
         let immediate = { self.routePlan(for: original).filter { $0.after <= 0 }.map(\.sink) }
         let followUp: AlertEpisodes.FollowUp
         switch t.kind {
-        case .firing where t.notice == nil:
+        case .firing where t.notice == nil || t.sequence == 1:
             let plan = routePlan(for: t)
             let sinks = outbox.episodes.fired(t, route: plan, now: now)
             let later = plan.filter { $0.after > 0 }
