@@ -211,4 +211,88 @@ struct LifecycleIntegrationTests {
         #expect(Self.docs(pager).count == 1, "pager got \(Self.docs(pager).map { "\($0.rule) \($0.kind)" })")
         #expect(Self.docs(chat).filter { $0.rule == "r500" }.count == 1, "chat got r500 \(Self.docs(chat).filter { $0.rule == "r500" }.count) times")
     }
+
+    /// A daemon whose wall clock (libfaketime) starts at `start` (UTC) and runs on from there.
+    func fakeClockDaemon(_ dir: TempDir, _ journal: PrivateJournal, start: String) throws -> StatusdProcess {
+        let lib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+        try #require(FileManager.default.fileExists(atPath: lib), "libfaketime (Debian faketime) is needed")
+        _ = journal
+        return try StatusdProcess(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir, launcher: [
+            "/usr/bin/env", "TZ=UTC", "LD_PRELOAD=\(lib)", "FAKETIME=@\(start)", "FAKETIME_DONT_FAKE_MONOTONIC=1", "FAKETIME_NO_CACHE=1",
+        ])
+    }
+
+    /// The window's JSON in status.
+    func window(_ d: StatusdProcess) -> [String: Any]? {
+        ((try? d.status().json["maintenance"]) as? [[String: Any]])?.first
+    }
+
+    @Test("with the daemon's clock at the DST change: Berlin's Sun 02:00-04:00 starts at 03:00 CEST and lasts one hour; New York's Sun 01:00-03:00 lasts three")
+    func acrossClockChanges() throws {
+        // Berlin, 2026-03-29 00:59:50 UTC = 01:59:50 CET; at 01:00 UTC clocks go from 02:00 to 03:00.
+        do {
+            let dir = try TempDir("dst-berlin")
+            let chat = try Receiver(dir, name: "chat"), pager = try Receiver(dir, name: "pager")
+            try chat.start()
+            defer { chat.stop() }
+            let journal = try PrivateJournal()
+            try journal.start()
+            defer { journal.stop() }
+            try dir.write("access.log", "")
+            try dir.write("statusd.yaml", Self.config(dir, chat: chat, pager: pager, extra: """
+            maintenance:
+              - {name: night, rules: [r500, r503], every: "Sun 02:00-04:00", timezone: Europe/Berlin}
+            """).replacingOccurrences(of: "access.log}", with: "access.log, time: arrival}"))
+            let daemon = try fakeClockDaemon(dir, journal, start: "2026-03-29 00:59:50")
+            defer { daemon.stop() }
+            #expect(daemon.waitReady(), "daemon never answered: \(daemon.stderrText)")
+            let before = try #require(window(daemon), "no maintenance in status")
+            #expect(before["in_force"] as? Bool == false, "\(before)")
+            let next = before["next"] as? [[String: Any]] ?? []
+            #expect(next.first?["start"] as? String == "2026-03-29T01:00:00Z" && next.first?["end"] as? String == "2026-03-29T02:00:00Z", "\(next)")
+            #expect(next.dropFirst().first?["start"] as? String == "2026-04-05T00:00:00Z" && next.dropFirst().first?["end"] as? String == "2026-04-05T02:00:00Z", "\(next)")
+            // 01:59 CET: outside the window, r500 is sent.
+            try dir.append("access.log", AccessLines.make(200, count: 20) + AccessLines.make(500, count: 5))
+            #expect(Proc.waitFor(8) { Self.docs(chat).contains { $0.rule == "r500" } }, "r500 outside the window never reached chat: \(daemon.stderrText)")
+            // Past 01:00 UTC (03:00 CEST): in force until 02:00 UTC (04:00 CEST).
+            #expect(Proc.waitFor(20) { window(daemon)?["in_force"] as? Bool == true }, "never in force: \(String(describing: window(daemon)))")
+            #expect((window(daemon)?["current"] as? [String: Any])?["end"] as? String == "2026-03-29T02:00:00Z")
+            try dir.append("access.log", AccessLines.make(503, count: 5) + AccessLines.make(502, count: 5))
+            #expect(Proc.waitFor(8) { Self.docs(chat).contains { $0.rule == "r502" } }, "r502 never reached chat: \(daemon.stderrText)")
+            #expect(Proc.waitFor(5) { alert(daemon, "r503")?["state"] as? String == "firing" })
+            sleep(1)
+            #expect(!Self.docs(chat).contains { $0.rule == "r503" }, "r503 reached chat inside the window")
+            #expect(alert(daemon, "r503")?["maintenance"] as? String == "night")
+        }
+        // New York, 2026-11-01 05:59:55 UTC = 01:59:55 EDT; at 06:00 UTC clocks go from 02:00 EDT back to 01:00 EST.
+        do {
+            let dir = try TempDir("dst-newyork")
+            let chat = try Receiver(dir, name: "chat"), pager = try Receiver(dir, name: "pager")
+            try chat.start()
+            defer { chat.stop() }
+            let journal = try PrivateJournal()
+            try journal.start()
+            defer { journal.stop() }
+            try dir.write("access.log", "")
+            try dir.write("statusd.yaml", Self.config(dir, chat: chat, pager: pager, extra: """
+            maintenance:
+              - {name: night, rules: [r500], every: "Sun 01:00-03:00", timezone: America/New_York}
+            """).replacingOccurrences(of: "access.log}", with: "access.log, time: arrival}"))
+            let daemon = try fakeClockDaemon(dir, journal, start: "2026-11-01 05:59:55")
+            defer { daemon.stop() }
+            #expect(daemon.waitReady(), "daemon never answered: \(daemon.stderrText)")
+            let w = try #require(window(daemon), "no maintenance in status")
+            #expect(w["in_force"] as? Bool == true, "\(w)")
+            // 01:00 EDT (05:00 UTC) to 03:00 EST (08:00 UTC): three hours.
+            #expect((w["current"] as? [String: Any])?["start"] as? String == "2026-11-01T05:00:00Z", "\(w)")
+            #expect((w["current"] as? [String: Any])?["end"] as? String == "2026-11-01T08:00:00Z", "\(w)")
+            // After the clocks went back (01:00 EST, read a second time): still muted.
+            sleep(6)
+            try dir.append("access.log", AccessLines.make(200, count: 20) + AccessLines.make(500, count: 5) + AccessLines.make(502, count: 5))
+            #expect(Proc.waitFor(8) { Self.docs(chat).contains { $0.rule == "r502" } }, "r502 never reached chat: \(daemon.stderrText)")
+            sleep(1)
+            #expect(!Self.docs(chat).contains { $0.rule == "r500" }, "r500 reached chat inside the repeated hour")
+            #expect(window(daemon)?["in_force"] as? Bool == true)
+        }
+    }
 }
