@@ -127,6 +127,7 @@ struct LifecycleIntegrationTests {
         """))
         let check = try Proc.run(StatusdProcess.binary, ["check", "--config", dir.file("statusd.yaml")], timeout: 10)
         #expect(check.status == 0, "\(check.stdout) \(check.stderr)")
+        #expect(check.stdout.contains("1 maintenance window,") && check.stdout.contains("rule r500 [critical] → journald, chat, pager after 3s"), "\(check.stdout)")
         let daemon = try journal.statusd(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
         defer { daemon.stop() }
         #expect(daemon.waitReady(), "daemon never answered: \(daemon.stderrText)")
