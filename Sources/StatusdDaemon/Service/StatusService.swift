@@ -5,7 +5,8 @@ import StatusdClient
 import StatusdCore
 
 /// Serves the status socket: `GET /status` (JSON), `GET /status?format=text`, `GET /healthz`, and
-/// the silences (`GET /silences`, `POST /silences`, `DELETE /silences/ID`).
+/// the silences (`GET /silences`, `POST /silences`, `DELETE /silences/ID`), and acknowledgements
+/// (`POST /ack`).
 public struct StatusService: Service {
     let server: StatusServer
 
