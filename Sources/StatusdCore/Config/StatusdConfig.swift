@@ -21,6 +21,8 @@ public struct StatusdConfig: Sendable, Equatable {
     public var warnings: [ConfigError] = []
     /// When statusd's own degradations page (`health:`).
     public var health = HealthConfig()
+    /// Recurring windows whose alerts are not sent (`maintenance:`).
+    public var maintenance: [MaintenanceWindow] = []
 
     public init() {}
 

@@ -174,6 +174,7 @@ public final class Pipeline: @unchecked Sendable {
                 lineRates[input.name, default: LineRate()].sample(lines: input.tally.totals.lines, at: now)
             }
             expireOld(now: now)
+            escalate(now: now)
             checkHealth(now: now)
             saveCheckpoint(now: now)
             // Once a backlog (16 MB or more since the last time) is read, what reading it
