@@ -74,6 +74,14 @@ struct Check: ParsableCommand {
                     line += "\n  rule \(r.name) [\(r.severity.rawValue)] → journald" + (to.isEmpty ? "" : ", " + to.joined(separator: ", "))
                 }
             }
+            // Sources that are not files, and what they cannot do.
+            for input in c.inputs {
+                if let sys = input.syslog {
+                    line += "\n  input \(input.name): \(sys.description); syslog keeps nothing for a listener that is down: "
+                        + "lines sent while statusd is stopped or restarting are lost (a file or journald input loses none)"
+                }
+                if let j = input.journal { line += "\n  input \(input.name): journald entries \(j.description), resumed at the saved cursor" }
+            }
             print(SafeText.lines(redactor.redact(line)))
         case .failure(let errors):
             // The loader quotes no secret and redacts any it finds; each error is one line.

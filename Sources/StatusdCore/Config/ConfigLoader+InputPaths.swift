@@ -16,6 +16,17 @@ extension ConfigLoader {
         var seen: [String: (input: String, line: Int)] = [:]
         var all: [(path: String, input: String, node: Node?)] = []
         let stateDir = Self.normalised(config.stateDir)
+        // Two inputs on one syslog address with one tag (or both without): the second would get nothing.
+        var claimed: [String: String] = [:]
+        for (i, input) in config.inputs.enumerated() {
+            guard let s = input.syslog else { continue }
+            let key = "\(s.listen) \(s.tag ?? "")"
+            let node = top["inputs"]?.sequence.map(Array.init)?[i].mapping?["syslog"]
+            if let other = claimed[key] {
+                failAt(node, "inputs `\(other)` and `\(input.name)` both take \(s.tag.map { "tag `\(SafeText.field($0))`" } ?? "every tag") on \(s.listen): the second would get nothing")
+            }
+            claimed[key] = input.name
+        }
         for (i, input) in config.inputs.enumerated() {
             let nodes = pathNodes(top, input: i)
             for (j, raw) in input.paths.enumerated() {

@@ -5,7 +5,7 @@ extension ConfigLoader {
     static let inputKeys = [
         "name", "path", "format", "start_at", "time", "max_skew", "max_line_bytes", "poll", "status_key", "time_key",
         "pattern", "max_lateness", "prefix", "close_inactive", "log_format", "escape",
-        "wrapper", "journal",
+        "wrapper", "journal", "syslog",
     ]
 
     mutating func input(_ node: Node) -> InputConfig? {
@@ -41,6 +41,8 @@ extension ConfigLoader {
                 if let d = reader.duration(v, "max_lateness") { result.maxLatenessSeconds = min(d, 86400) } else { ok = false }
             case "prefix":
                 if let p = reader.choice(v, "prefix", LinePrefix.allCases.map(\.rawValue)) { result.prefix = LinePrefix(rawValue: p)! } else { ok = false }
+            case "syslog":
+                if let s = syslog(v) { result.syslog = s } else { ok = false }
             case "journal":
                 if let j = journal(v) { result.journal = j } else { ok = false }
             case "wrapper":
@@ -77,11 +79,12 @@ extension ConfigLoader {
         }
         if !logFormat(map, node, &result) { ok = false }
         if name == nil, map["name"] == nil { reader.fail(node, "an input needs a `name`"); ok = false }
-        if map["journal"] != nil, let p = map.keys.first(where: { $0.string == "path" }) {
-            reader.fail(p, "an input reads files (`path`) or journald (`journal`), not both: make two inputs")
+        let sources = ["path", "journal", "syslog"].filter { map[$0] != nil }
+        if sources.count > 1, let second = map.keys.first(where: { $0.string == sources[1] }) {
+            reader.fail(second, "an input reads files (`path`), journald (`journal`) or syslog (`syslog`), one of them: make an input for each")
             ok = false
-        } else if paths.isEmpty, map["path"] == nil, map["journal"] == nil {
-            reader.fail(node, "an input needs a `path` (a file or a glob) or a `journal` (`{unit: nginx.service}`)")
+        } else if sources.isEmpty {
+            reader.fail(node, "an input needs a `path` (a file or a glob), a `journal` (`{unit: nginx.service}`) or a `syslog` (`{listen: udp://127.0.0.1:5514}`)")
             ok = false
         }
         guard ok, let name else { return nil }
@@ -123,5 +126,43 @@ extension ConfigLoader {
             ok = false
         }
         return ok ? j : nil
+    }
+
+    /// `syslog: {listen: udp://127.0.0.1:5514, tag: nginx}`; a listener beyond this host needs `remote: true`.
+    mutating func syslog(_ node: Node) -> SyslogSelection? {
+        guard let map = reader.mapping(node, "`syslog`") else { return nil }
+        var listen: SyslogSelection.Listen?, tag: String?, remote = false
+        var ok = true
+        for (k, v) in map {
+            switch k.string ?? "" {
+            case "listen":
+                guard let s = reader.scalar(v, "listen") else { ok = false; continue }
+                switch SyslogSelection.Listen.parse(s) {
+                case .success(let l): listen = l
+                case .failure(let e): reader.fail(v, e.message); ok = false
+                }
+            case "tag":
+                if let t = reader.scalar(v, "tag"), !t.isEmpty, t.utf8.count <= 48, !t.contains(" ") { tag = t } else {
+                    reader.fail(v, "`tag` is the sender's syslog tag (nginx `tag=`, HAProxy's process name): 1-48 bytes, no spaces")
+                    ok = false
+                }
+            case "remote":
+                if let b = reader.boolean(v, "remote") { remote = b } else { ok = false }
+            default:
+                reader.unknownKey(k, in: "`syslog`", known: ["listen", "tag", "remote"])
+                ok = false
+            }
+        }
+        guard ok else { return nil }
+        guard let listen else {
+            reader.fail(node, "`syslog` needs `listen: udp://127.0.0.1:5514` or `listen: unix:/run/statusd/syslog.sock`")
+            return nil
+        }
+        if !listen.isLocal, !remote {
+            reader.fail(map["listen"] ?? node, "`\(listen)` would take datagrams from other hosts, which anyone on the network can forge: "
+                + "listen on 127.0.0.1 or a unix socket, or say `remote: true`")
+            return nil
+        }
+        return SyslogSelection(listen: listen, tag: tag)
     }
 }

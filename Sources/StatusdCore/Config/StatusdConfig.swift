@@ -77,6 +77,8 @@ public struct InputConfig: Sendable, Equatable {
     public var closeInactiveSeconds: Int64 = 300
     /// `journal:`: the input reads these journald entries instead of files (`paths` is empty).
     public var journal: JournalSelection?
+    /// `syslog:`: the input reads datagrams statusd's syslog listener receives (`paths` is empty).
+    public var syslog: SyslogSelection?
 
     public init(name: String, paths: [String], format: LogFormat = .combined) {
         self.name = name

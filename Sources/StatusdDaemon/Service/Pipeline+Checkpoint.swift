@@ -28,7 +28,7 @@ extension Pipeline {
     /// Saves offsets, totals, windows, alert states and the outbox in one atomic write, when
     /// anything was read (or `force`). Called with the lock held.
     func saveCheckpoint(now: Int64, force: Bool = false) {
-        let generation = tailer.generation &+ journals.generation
+        let generation = tailer.generation &+ journals.generation &+ syslogs.generation
         guard force || generation != savedGeneration else { return }
         var cp = Checkpoint(savedAt: now, monitor: monitor.snapshot(), files: tailer.checkpoints, outbox: outbox)
         let cursors = journals.cursors

@@ -17,6 +17,7 @@ extension Pipeline {
             monitor.reconfigure(inputs: newConfig.inputs, rules: newConfig.rules)
             tailer.configure(newConfig.inputs, into: &monitor, now: now)
             journals.configure(newConfig.inputs)
+            syslogs.configure(newConfig.inputs, now: now)
             collect(now: now)
             configLoadedAt = now
             lastReloadError = nil

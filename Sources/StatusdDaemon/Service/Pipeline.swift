@@ -13,6 +13,8 @@ public final class Pipeline: @unchecked Sendable {
     let tailer: Tailer
     /// Inputs that read journald (`journal:`).
     let journals: JournalReader
+    /// Inputs fed by statusd's syslog listener (`syslog:`).
+    let syslogs: SyslogReader
     var monitor: Monitor
     var outbox = Outbox()
     let board: SinkBoard
@@ -65,6 +67,7 @@ public final class Pipeline: @unchecked Sendable {
         self.clock = clock
         self.tailer = Tailer(logger: logger)
         self.journals = JournalReader(logger: logger)
+        self.syslogs = SyslogReader(logger: logger)
         self.checkpoints = CheckpointStore(directory: config.stateDir, logger: logger)
         self.monitor = Monitor(inputs: config.inputs, rules: config.rules, clock: .live)
         self.startedAt = clock()
@@ -82,6 +85,7 @@ public final class Pipeline: @unchecked Sendable {
             tailer.configure(config.inputs, into: &monitor, now: now)
             journals.configure(config.inputs)
             journals.read(into: &monitor, now: now)
+            syslogs.configure(config.inputs, now: now)
             catchUp(now: now)
             collect(now: now)
             lastFullScan = now
@@ -106,6 +110,7 @@ public final class Pipeline: @unchecked Sendable {
                 let before = linesCounted()
                 tailer.handleEvents(into: &monitor, now: now)
                 journals.read(into: &monitor, now: now)
+                syslogs.read(into: &monitor, now: now)
                 let counted = linesCounted() - before
                 // A limit crossed by the lines just read fires now, not when their second ends.
                 if counted > 0 { monitor.evaluateOpenSecond() }
@@ -131,8 +136,10 @@ public final class Pipeline: @unchecked Sendable {
         lock.withLock {
             let now = clock()
             tailer.handleEvents(into: &monitor, now: now)
+            syslogs.read(into: &monitor, now: now)
             collect(now: now)
             saveCheckpoint(now: now, force: true)
+            syslogs.close()
         }
         logger.notice("statusd stopped")
     }
@@ -144,13 +151,14 @@ public final class Pipeline: @unchecked Sendable {
 
     /// Waits for a file event, a wake-up or the timeout; `true` when files changed.
     private func wait(timeoutMs: Int32) -> Bool {
-        var fds = (pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: tailer.inotifyFD ?? -1, events: Int16(POLLIN), revents: 0))
-        let n: Int32 = withUnsafeMutablePointer(to: &fds) {
-            $0.withMemoryRebound(to: pollfd.self, capacity: 2) { poll($0, tailer.inotifyFD == nil ? 1 : 2, timeoutMs) }
-        }
-        if fds.0.revents != 0 { wake.drain() }
-        return n > 0 && fds.1.revents != 0 && fds.0.revents == 0
+        // The wake pipe, inotify (-1 when there is none: poll skips it), and the syslog sockets,
+        // whose datagrams are read as they come (a full receive buffer drops them).
+        var fds = [pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: tailer.inotifyFD ?? -1, events: Int16(POLLIN), revents: 0)]
+        for fd in lock.withLock({ syslogs.descriptors }) { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+        let n = poll(&fds, nfds_t(fds.count), timeoutMs)
+        if fds[0].revents != 0 { wake.drain() }
+        return n > 0 && fds[1].revents != 0 && fds[0].revents == 0
     }
 
     /// Lines counted so far, all inputs.
@@ -173,6 +181,7 @@ public final class Pipeline: @unchecked Sendable {
             if full { lastFullScan = now }
             tailer.tick(into: &monitor, now: now, fullScan: full)
             journals.read(into: &monitor, now: now)
+            syslogs.read(into: &monitor, now: now)
             // The wall clock closes a second only once everything written was read: a backlog
             // is evaluated by its own lines' times, as replay does.
             if catchUp(now: now) { monitor.advance(wallClock: now) }

@@ -10,9 +10,9 @@ final class Nginx {
 
     /// `vhosts`: one `server_name` each (the first the default server), and a log whose lines start
     /// with `$host:$server_port`, as Apache's vhost_combined.
-    /// `syslogTag`: nginx also sends each access line to journald's syslog socket with this tag
-    /// (`access_log syslog:server=unix:...`), beside the file.
-    init(dir: TempDir, vhosts: [String] = [], syslogTag: String? = nil) throws {
+    /// `syslogTag`: nginx also sends each access line as syslog with this tag (`access_log
+    /// syslog:server=...`), beside the file: to `syslogServer`, by default journald's syslog socket.
+    init(dir: TempDir, vhosts: [String] = [], syslogTag: String? = nil, syslogServer: String = "unix:/run/systemd/journal/dev-log") throws {
         guard let bin = Self.binary else { throw CocoaError(.executableNotLoadable) }
         port = try Self.freePort()
         accessLog = dir.file("nginx-access.log")
@@ -39,7 +39,7 @@ final class Nginx {
         http {
             log_format vhost '$host:$server_port $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
             access_log \(accessLog) \(logFormat);
-            \(syslogTag.map { "access_log syslog:server=unix:/run/systemd/journal/dev-log,tag=\($0),nohostname \(logFormat);" } ?? "")
+            \(syslogTag.map { "access_log syslog:server=\(syslogServer),tag=\($0),nohostname \(logFormat);" } ?? "")
             client_body_temp_path \(d)/client_body;
             proxy_temp_path \(d)/proxy;
             fastcgi_temp_path \(d)/fastcgi;
