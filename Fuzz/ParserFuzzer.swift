@@ -26,6 +26,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         b.close()
         if a.runs != b.runs || a.entries != b.entries { fatalError("\(format): one pass differs from line by line") }
     }
+    // Syslog headers: no crash, and the tag and message lie within the datagram.
+    if let m = SyslogMessage.parse(bytes), m.tag.lowerBound < 0 || m.tag.upperBound > size || m.message < 0 || m.message > size {
+        fatalError("syslog header out of the datagram")
+    }
     // Container envelopes: no crash, and replay's tally counts what line-by-line parsing counts.
     for wrapper in [ContainerWrapper.cri, .docker, .auto] {
         var options = FormatOptions()
