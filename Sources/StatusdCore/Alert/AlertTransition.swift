@@ -53,6 +53,8 @@ public struct AlertTransition: Sendable, Equatable, Codable {
     public var topPaths: [LabelCount]?
     public var topHosts: [LabelCount]?
     public var byCode: [CodeLabels]?
+    /// The rule's `runbook` template, as written (rendered per message, like a sink's `link`).
+    public var runbook: String?
 
     /// A transition seen this long after its second is `late`: a backlog, not live traffic.
     public static let lateAfterSeconds: Int64 = 30
@@ -84,6 +86,7 @@ public struct AlertTransition: Sendable, Equatable, Codable {
         self.firedAt = firedAt
         self.peakRate = state.peakRate
         self.sinks = rule.sinks
+        self.runbook = rule.runbook?.template
         if kind.notifies, let fired = firedAt {
             alertID = AlertTransition.alertID(rule: rule.name, group: group, track: track, firedAt: fired)
             sequence = state.sequence
@@ -128,6 +131,7 @@ public struct AlertTransition: Sendable, Equatable, Codable {
         case resolveBelow = "resolve_below", matched, total, windowSeconds = "window_seconds", inputs, codes, at
         case seenAt = "seen_at", firedAt = "fired_at", peakRate = "peak_rate", sinks
         case topPaths = "top_paths", topHosts = "top_hosts", byCode = "by_code"
+        case runbook
     }
 }
 
