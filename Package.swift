@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["StatusdCore"],
-            exclude: ["Support/receiver.py"]
+            exclude: ["Support/receiver.py", "Support/smtpd.py"]
         ),
     ],
     swiftLanguageModes: [.v6]

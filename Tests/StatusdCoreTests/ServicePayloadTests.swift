@@ -160,7 +160,9 @@ struct ServicePayloadTests {
                 let value = [LabelCount(value: bad, count: 3)]
                 labelled.topPaths = value
                 labelled.byCode = [CodeLabels(code: StatusCode(502)!, count: 3, paths: value, hosts: value)]
-                for t in [Self.transition(group: bad), Self.transition(.resolved, group: bad, rule: bad), labelled] {
+                // statusd's own runbook link is Markdown in ntfy's message: left out here, it is not from a log line.
+                for var t in [Self.transition(group: bad), Self.transition(.resolved, group: bad, rule: bad), labelled] {
+                    t.runbook = nil
                     var tt = target
                     tt.host = bad
                     for r in ServiceRequests.alert(t, tt) {
@@ -233,7 +235,7 @@ struct ServicePayloadTests {
             #expect(m.contains("Content-Type: text/plain; charset=utf-8") && m.contains("Content-Type: text/html; charset=utf-8"))
         }
         let body = Self.mailText(Array(fire.utf8))
-        #expect(body.contains("FIRING [critical] server-errors") && body.contains("&lt;script&gt;"))
+        #expect(body.contains("FIRING [critical] server-errors") && body.contains("&lt;\u{200B}script&gt;"))
         #expect(!body.contains("<script>"))
         // Non-ASCII subjects are RFC 2047 words.
         #expect(EmailMessage.encodedWords("Größe ✓").hasPrefix("=?UTF-8?B?"))

@@ -10,10 +10,10 @@ public enum OpsgenieAlert {
     public static let descriptionLimit = 15_000
 
     public static func request(_ t: AlertTransition, _ c: ChatContent, _ target: ServiceTarget) -> ServiceRequest {
-        let alias = ServiceRequests.bounded(t.alertID ?? t.idempotencyKey ?? "\(t.rule)@\(t.firedAt ?? t.at)", aliasLimit)
+        let alias = ServiceRequests.serviceKey(t.alertID ?? "\(t.rule)@\(t.firedAt ?? t.at)", aliasLimit)
         if t.kind == .resolved { return close(alias: alias, note: c.summary.plain, target) }
         var details: [(String, JSONValue)] = [
-            ("rule", .string(t.rule)), ("match", .string(t.match)),
+            ("rule", .string(Untrusted.clean(t.rule))), ("match", .string(t.match)),
             ("rate", .string(Percent.format(t.rate))), ("limit", .string(Percent.format(t.limit))),
             ("matched", .string(Count.format(t.matched))), ("total", .string(Count.format(t.total))),
             ("window", .string(DurationText.format(t.windowSeconds))),
@@ -23,10 +23,9 @@ public enum OpsgenieAlert {
         if !codes.isEmpty { details.append(("codes", .string(String(codes.dropFirst("Codes: ".count))))) }
         let labels = AlertMessage.labelsText(t)
         if !labels.isEmpty { details.append(("where", .string(Trim.utf8(Untrusted.clean(labels, max: 8000), 8000)))) }
-        if let key = t.idempotencyKey { details.append(("idempotency_key", .string(key))) }
         if let link = c.link { details.append(("dashboard", .string(link))) }
         if let runbook = c.runbook { details.append(("runbook", .string(runbook))) }
-        let tags = ["statusd", t.severity.rawValue, t.rule].map { JSONValue.string(Trim.utf16($0, 50)) }
+        let tags = ["statusd", t.severity.rawValue, Untrusted.clean(t.rule)].map { JSONValue.string(Trim.utf16($0, 50)) }
         return create(message: c.headline.plain, alias: alias, description: ServiceText.plain(c, cut: 4000), tags: tags,
                       details: details, priority: t.severity == .critical ? "P1" : "P3", target)
     }
@@ -39,7 +38,7 @@ public enum OpsgenieAlert {
             ("description", .string(Trim.utf16(description, descriptionLimit))),
             ("tags", .array(tags)),
             ("details", .object(details)),
-            ("entity", .string(Trim.utf16(target.host, 512))),
+            ("entity", .string(Trim.utf16(Untrusted.clean(target.host), 512))),
             ("source", "statusd"),
             ("priority", .string(priority)),
         ])

@@ -14,7 +14,7 @@ public enum PagerDutyEvent {
     }
 
     public static func body(_ t: AlertTransition, _ c: ChatContent, _ target: ServiceTarget) -> JSONValue {
-        let dedup = ServiceRequests.bounded(t.alertID ?? t.idempotencyKey ?? "\(t.rule)@\(t.firedAt ?? t.at)", dedupKeyLimit)
+        let dedup = ServiceRequests.serviceKey(t.alertID ?? "\(t.rule)@\(t.firedAt ?? t.at)", dedupKeyLimit)
         var event: [(String, JSONValue)] = [
             ("routing_key", .string(target.credential ?? "")),
             ("event_action", t.kind == .resolved ? "resolve" : "trigger"),
@@ -23,26 +23,25 @@ public enum PagerDutyEvent {
         // A resolve needs only its key; the trigger carries the incident's content.
         guard t.kind != .resolved else { return .object(event) }
         var details: [(String, JSONValue)] = [
-            ("rule", .string(t.rule)), ("severity", .string(t.severity.rawValue)), ("match", .string(t.match)),
+            ("rule", .string(Untrusted.clean(t.rule))), ("severity", .string(t.severity.rawValue)), ("match", .string(t.match)),
             ("rate", .string(t.condition == "count" ? Count.format(t.matched) : Percent.format(t.rate))),
             ("limit", .string(t.condition == "count" ? Count.format(UInt64(max(0, t.limit))) : Percent.format(t.limit))),
             ("matched", .int(Int64(clamping: t.matched))), ("total", .int(Int64(clamping: t.total))),
             ("window", .string(DurationText.format(t.windowSeconds))),
-            ("inputs", .array(t.inputs.map(JSONValue.string))),
+            ("inputs", .array(t.inputs.map { .string(Untrusted.clean($0)) })),
             ("codes", .object(t.codes.prefix(10).map { ("\($0.code)", .int(Int64(clamping: $0.count))) })),
         ]
         if let g = t.group { details.append(("group", .string(Untrusted.clean(g)))) }
         if let p = t.topPaths, !p.isEmpty { details.append(("top_paths", counts(p))) }
         if let h = t.topHosts, !h.isEmpty { details.append(("top_hosts", counts(h))) }
-        if let key = t.idempotencyKey { details.append(("idempotency_key", .string(key))) }
-        details.append(("text", .string(Trim.utf8(AlertMessage.render(t), 4000))))
+        details.append(("text", .string(Trim.utf8(c.summary.plain, 4000))))
         var payload: [(String, JSONValue)] = [
             ("summary", .string(Trim.utf16(c.headline.plain, summaryLimit))),
-            ("source", .string(Trim.utf16(target.host, 255))),
+            ("source", .string(Trim.utf16(Untrusted.clean(target.host), 255))),
             ("severity", .string(t.severity == .critical ? "critical" : "warning")),
             ("timestamp", .string(c.timestamp)),
         ]
-        if !t.inputs.isEmpty { payload.append(("component", .string(Trim.utf16(t.inputs.joined(separator: ","), 255)))) }
+        if !t.inputs.isEmpty { payload.append(("component", .string(Trim.utf16(Untrusted.clean(t.inputs.joined(separator: ",")), 255)))) }
         if let g = t.group { payload.append(("group", .string(Trim.utf16(Untrusted.clean(g), 255)))) }
         payload.append(("class", .string(t.match)))
         payload.append(("custom_details", .object(details)))
@@ -70,7 +69,7 @@ public enum PagerDutyEvent {
         let key = "statusd-test/\(at)"
         let trigger: JSONValue = .object([
             ("routing_key", .string(target.credential ?? "")), ("event_action", "trigger"), ("dedup_key", .string(key)),
-            ("payload", .object([("summary", .string(Trim.utf16(c.headline.plain, summaryLimit))), ("source", .string(Trim.utf16(target.host, 255))),
+            ("payload", .object([("summary", .string(Trim.utf16(c.headline.plain, summaryLimit))), ("source", .string(Trim.utf16(Untrusted.clean(target.host), 255))),
                                  ("severity", "info"), ("timestamp", .string(c.timestamp))])),
             ("client", "statusd"),
         ])

@@ -99,6 +99,15 @@ public enum ServiceRequests {
         }
     }
 
+    /// An alert id as a service's key (PagerDuty's `dedup_key`, Opsgenie's `alias`): cleaned like
+    /// any untrusted text (a group from a log line is part of it), with a hash of the raw id when
+    /// cleaning changed it (two ids never share a key), and cut to `max`. The same id gives the
+    /// same key on every retry and after a restart.
+    public static func serviceKey(_ id: String, _ max: Int) -> String {
+        let clean = Untrusted.clean(id, max: 4096)
+        return bounded(clean == id ? id : clean + "#" + String(hash(id), radix: 16), max)
+    }
+
     /// A key cut to a service's limit: as it is when it fits, else its start and a hash of the
     /// whole (two long ids with the same start stay apart).
     public static func bounded(_ key: String, _ max: Int) -> String {
