@@ -53,7 +53,7 @@ def authenticator(server, session, envelope, mechanism, auth_data):
         return AuthResult(success=False, handled=False)
     user, _, password = args.auth.partition(":")
     ok = auth_data.login.decode() == user and auth_data.password.decode() == password
-    return AuthResult(success=ok, auth_data=auth_data.login if ok else None)
+    return AuthResult(success=ok, handled=False, auth_data=auth_data.login if ok else None)
 
 
 kwargs = {}
