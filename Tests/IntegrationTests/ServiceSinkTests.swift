@@ -295,6 +295,42 @@ struct ServiceSinkTests {
         #expect(!captured.contains(Self.smtpPassword))
     }
 
+    @Test("STARTTLS and implicit TLS with full verification: a server's certificate from `ca_file` is trusted, an unknown one is not")
+    func emailTLS() throws {
+        let dir0 = try TempDir("smtp-tls")
+        let made = try Proc.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir0.file("key.pem"),
+                                                     "-out", dir0.file("cert.pem"), "-days", "1", "-subj", "/CN=localhost",
+                                                     "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let cert = (dir0.file("cert.pem"), dir0.file("key.pem"))
+        // Each server's folder lives as long as the test (a TempDir is removed when released).
+        let dirs = try ["starttls", "implicit", "untrusted"].map { try TempDir($0) }
+        let starttls = SMTPServer(dirs[0], auth: "alerts:" + Self.smtpPassword, cert: cert)
+        let implicit = SMTPServer(dirs[1], cert: cert, implicit: true)
+        let untrusted = SMTPServer(dirs[2], cert: cert)
+        defer { withExtendedLifetime(dirs) {} }
+        for s in [starttls, implicit, untrusted] { try s.start() }
+        let sinks = """
+          - {name: st, type: email, smtp: "127.0.0.1:\(starttls.port)", tls: starttls, ca_file: \(cert.0), username: alerts,
+             password: \(Self.smtpPassword), from: statusd@example.org, to: [oncall@example.org]}
+          - {name: im, type: email, smtp: "127.0.0.1:\(implicit.port)", tls: implicit, ca_file: \(cert.0), from: statusd@example.org, to: [oncall@example.org]}
+          - {name: un, type: email, smtp: "127.0.0.1:\(untrusted.port)", tls: starttls, from: statusd@example.org, to: [oncall@example.org]}
+        """
+        let run = try S.Run("mailtls", config: { Self.config($0, sinks: sinks) })
+        defer { run.daemon.stop() }
+        #expect(run.daemon.waitReady(), "daemon never answered: \(run.daemon.stderrText)")
+        try S.fire(run.dir, [500])
+        #expect(Proc.waitFor(20) { starttls.mails().count == 1 && implicit.mails().count == 1 },
+                "stderr: \(run.daemon.stderrText); \(S.sink(run.daemon, "st") ?? [:]) \(S.sink(run.daemon, "im") ?? [:])")
+        #expect(starttls.log().first?["tls"] as? Bool == true && starttls.log().first?["login"] as? String == "alerts")
+        #expect(implicit.log().first?["tls"] as? Bool == true)
+        #expect(starttls.mails().first?.headers["subject"]?.contains("FIRING [critical] r500") == true)
+        // The unknown certificate: nothing is sent, the sink retries and says why.
+        #expect(Proc.waitFor(20) { S.sink(run.daemon, "un")?["state"] as? String == "retrying" })
+        #expect((S.sink(run.daemon, "un")?["last_error"] as? String)?.contains("TLS") == true, "\(S.sink(run.daemon, "un") ?? [:])")
+        #expect(untrusted.mails().isEmpty && S.sink(run.daemon, "un")?["queued"] as? Int == 1)
+    }
+
     @Test("a wrong SMTP password disables the email sink until a reload, keeping its mail")
     func emailBadPassword() throws {
         let dir0 = try TempDir("smtp")

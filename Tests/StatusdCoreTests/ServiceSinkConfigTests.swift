@@ -31,6 +31,7 @@ struct ServiceSinkConfigTests {
             type: email
             smtp: smtp.example.org:587
             tls: starttls
+            ca_file: /etc/statusd/private-ca.pem
             username: alerts
             password_env: SMTP_PASSWORD
             from: alerts@example.org
@@ -51,6 +52,7 @@ struct ServiceSinkConfigTests {
         let mail = c.sinks[2].service
         #expect(mail.smtpHost == "smtp.example.org" && mail.smtpPort == 587 && mail.tls == .starttls && mail.username == "alerts")
         #expect(mail.credential == .env("SMTP_PASSWORD") && mail.from == "alerts@example.org" && mail.to.count == 2)
+        #expect(mail.caFile == "/etc/statusd/private-ca.pem")
         #expect(c.sinks[3].service.credential == .inline("tk_SECRETNTFY"))
         #expect(c.sinks[4].url == .inline("https://api.telegram.org") && c.sinks[4].service.chatID == "-1001234567890")
         #expect(c.sinks[5].service.room == "!abc:example.org" && c.sinks[5].service.credential == .file("/etc/statusd/matrix.token"))

@@ -6,7 +6,7 @@ import Yams
 extension ConfigLoader {
     static let credentialKeys = ["routing_key", "api_key", "token", "password"]
     static let serviceSinkKeys = credentialKeys.flatMap { [$0, $0 + "_file", $0 + "_env"] }
-        + ["chat_id", "room", "smtp", "tls", "username", "from", "to"]
+        + ["chat_id", "room", "smtp", "tls", "username", "from", "to", "ca_file"]
 
     /// What the service keys said, with where each was written.
     struct ServiceKeys {
@@ -59,6 +59,9 @@ extension ConfigLoader {
                 return false
             }
             s.settings.username = text
+        case "ca_file":
+            guard let p = reader.path(v, "ca_file") else { return false }
+            s.settings.caFile = p
         case "from":
             guard let text = reader.scalar(v, key) else { return false }
             guard ServiceSinkCheck.isMailAddress(text) else { reader.fail(v, "`from` must be one mail address such as alerts@example.org"); return false }
@@ -90,7 +93,7 @@ extension ConfigLoader {
         switch kind {
         case .telegram: allowed = ["chat_id"]
         case .matrix: allowed = ["room"]
-        case .email: allowed = ["smtp", "tls", "username", "from", "to"]
+        case .email: allowed = ["smtp", "tls", "username", "from", "to", "ca_file"]
         default: break
         }
         for (key, v) in s.nodes {

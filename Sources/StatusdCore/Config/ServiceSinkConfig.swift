@@ -30,6 +30,8 @@ public struct ServiceSinkSettings: Sendable, Equatable {
     public var smtpPort: Int = 587
     public var tls: TLSMode = .starttls
     public var username: String?
+    /// `email`: PEM certificates trusted besides the system's CA store (`ca_file`: a private CA).
+    public var caFile: String?
     public var from: String?
     public var to: [String] = []
 

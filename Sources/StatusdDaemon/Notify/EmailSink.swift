@@ -22,7 +22,8 @@ public struct EmailSink: AlertSink, TestableSink {
         maxAgeSeconds = config.maxAgeSeconds
         let s = config.service
         envelope = EmailMessage.Envelope(from: s.from ?? "", to: s.to)
-        client = SMTPClient(server: .init(host: s.smtpHost ?? "localhost", port: s.smtpPort, tls: s.tls, username: s.username, password: password),
+        client = SMTPClient(server: .init(host: s.smtpHost ?? "localhost", port: s.smtpPort, tls: s.tls, username: s.username, password: password,
+                                           caFile: s.caFile),
                             heloName: host)
         self.host = host
         link = config.link

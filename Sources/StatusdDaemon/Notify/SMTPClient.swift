@@ -20,6 +20,8 @@ struct SMTPClient: Sendable {
         var tls: ServiceSinkSettings.TLSMode
         var username: String?
         var password: String?
+        /// PEM certificates trusted besides the system's CA store.
+        var caFile: String?
     }
 
     let server: Server
@@ -39,7 +41,9 @@ struct SMTPClient: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: Result<SMTPReply, any Error>.self)
         let tlsContext: NIOSSLContext
         do {
-            tlsContext = try NIOSSLContext(configuration: TLSConfiguration.makeClientConfiguration())
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if let ca = server.caFile { configuration.additionalTrustRoots = [.file(ca)] }
+            tlsContext = try NIOSSLContext(configuration: configuration)
         } catch {
             return .retry(reason: "TLS setup failed: \(error)", after: nil)
         }
@@ -105,7 +109,17 @@ struct SMTPClient: Sendable {
             case .disable(let why): throw Stop(outcome: .disable(reason: why + " (\(where_))"))
             }
         }
-        func say(_ text: String) async throws { try await write(d.channel, Array(text.utf8)) }
+        // A write that fails on a closed channel says little; the reason (a TLS handshake that
+        // failed verification, a reset) is what the pipeline reported: that is thrown instead.
+        func send(_ bytes: [UInt8]) async throws {
+            do {
+                try await write(d.channel, bytes)
+            } catch {
+                if let pending = await replies.next(), case .failure(let cause) = pending { throw cause }
+                throw error
+            }
+        }
+        func say(_ text: String) async throws { try await send(Array(text.utf8)) }
 
         _ = try await expect("greeting", 220...220)
         try await say(SMTPText.ehlo(heloName))
@@ -155,7 +169,7 @@ struct SMTPClient: Sendable {
         }
         try await say("DATA\r\n")
         _ = try await expect("DATA", 354...354)
-        try await write(d.channel, SMTPText.data(message))
+        try await send(SMTPText.data(message))
         _ = try await expect("end of data", 250...259)
         try? await say("QUIT\r\n")
         return .delivered

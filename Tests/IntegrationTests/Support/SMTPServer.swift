@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// A real SMTP server on 127.0.0.1 (`smtpd.py`: Debian's python3-aiosmtpd) delivering into a
 /// Maildir, started by a test and stopped by its PID; `start()` brings it back on the same port.
@@ -58,11 +59,15 @@ final class SMTPServer {
         p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
         p.arguments = [Self.script, "--port", String(port), "--maildir", maildir, "--log", logPath, "--mode-file", modePath] + extra
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        _ = FileManager.default.createFile(atPath: logPath + ".stderr", contents: nil)
+        p.standardError = FileHandle(forWritingAtPath: logPath + ".stderr") ?? FileHandle.nullDevice
         p.standardInput = FileHandle.nullDevice
         try p.run()
         process = p
-        guard Proc.waitFor(10, { Receiver.answers(port) }) else { throw CocoaError(.executableLoad) }
+        guard Proc.waitFor(10, { Receiver.answers(port) }) else {
+            Issue.record("smtpd.py did not start: \((try? String(contentsOfFile: logPath + ".stderr", encoding: .utf8)) ?? "")")
+            throw CocoaError(.executableLoad)
+        }
     }
 
     func stop() {

@@ -34,7 +34,7 @@ class Handler:
             mode = "ok"
         record = {"t": time.time(), "mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "mode": mode,
                   "login": (session.auth_data.decode() if isinstance(session.auth_data, bytes) else None),
-                  "tls": session.ssl is not None}
+                  "tls": session.ssl is not None or args.implicit}
         if mode != "ok":
             record["answer"] = mode
             answer = f"{mode} {'try again later' if mode.startswith('4') else 'refused'}"
