@@ -38,11 +38,13 @@ struct ServiceSinkConfigTests {
             to: [oncall@example.org, boss@example.org]
           - {name: push, type: ntfy, url: "https://ntfy.sh/web-alerts", token: tk_SECRETNTFY}
           - {name: tg, type: telegram, token_env: TG_TOKEN, chat_id: "-1001234567890"}
+          - {name: og2, type: opsgenie, api_key: OGKEY1234, region: eu}
           - {name: mx, type: matrix, url: "https://matrix.example.org", token_file: /etc/statusd/matrix.token, room: "!abc:example.org"}
         rules:
           - {name: r, match: 5xx, rate_above: 5%, runbook: "https://wiki.example/runbooks/5xx?host={host}", sinks: [pd, mail]}
         """).get()
-        #expect(c.sinks.map(\.type) == [.pagerduty, .opsgenie, .email, .ntfy, .telegram, .matrix])
+        #expect(c.sinks.map(\.type) == [.pagerduty, .opsgenie, .email, .ntfy, .telegram, .opsgenie, .matrix])
+        #expect(c.sinks[5].url == .inline("https://api.eu.opsgenie.com") && c.sinks[5].service.defaultURL)
         #expect(c.sinks[0].url == .inline("https://events.pagerduty.com/v2/enqueue") && c.sinks[0].service.defaultURL)
         #expect(c.sinks[0].service.credential == .inline("R0UTINGKEYSECRET0123456789abcdef") && c.sinks[0].hasInlineSecret)
         #expect(c.sinks[1].url == .inline("https://api.eu.opsgenie.com") && !c.sinks[1].service.defaultURL)
@@ -55,7 +57,7 @@ struct ServiceSinkConfigTests {
         #expect(mail.caFile == "/etc/statusd/private-ca.pem")
         #expect(c.sinks[3].service.credential == .inline("tk_SECRETNTFY"))
         #expect(c.sinks[4].url == .inline("https://api.telegram.org") && c.sinks[4].service.chatID == "-1001234567890")
-        #expect(c.sinks[5].service.room == "!abc:example.org" && c.sinks[5].service.credential == .file("/etc/statusd/matrix.token"))
+        #expect(c.sinks[6].service.room == "!abc:example.org" && c.sinks[6].service.credential == .file("/etc/statusd/matrix.token"))
         #expect(c.rules[0].runbook?.template == "https://wiki.example/runbooks/5xx?host={host}")
         // Inline credentials are secrets the redactor knows; the public endpoints are not.
         #expect(c.inlineSecrets.contains("R0UTINGKEYSECRET0123456789abcdef") && c.inlineSecrets.contains("tk_SECRETNTFY"))

@@ -6,7 +6,7 @@ import Yams
 extension ConfigLoader {
     static let credentialKeys = ["routing_key", "api_key", "token", "password"]
     static let serviceSinkKeys = credentialKeys.flatMap { [$0, $0 + "_file", $0 + "_env"] }
-        + ["chat_id", "room", "smtp", "tls", "username", "from", "to", "ca_file"]
+        + ["chat_id", "room", "smtp", "tls", "username", "from", "to", "ca_file", "region"]
 
     /// What the service keys said, with where each was written.
     struct ServiceKeys {
@@ -59,6 +59,9 @@ extension ConfigLoader {
                 return false
             }
             s.settings.username = text
+        case "region":
+            guard let r = reader.choice(v, "region", ["us", "eu"]) else { return false }
+            s.settings.region = r
         case "ca_file":
             guard let p = reader.path(v, "ca_file") else { return false }
             s.settings.caFile = p
@@ -93,6 +96,7 @@ extension ConfigLoader {
         switch kind {
         case .telegram: allowed = ["chat_id"]
         case .matrix: allowed = ["room"]
+        case .opsgenie: allowed = ["region"]
         case .email: allowed = ["smtp", "tls", "username", "from", "to", "ca_file"]
         default: break
         }
@@ -129,6 +133,11 @@ extension ConfigLoader {
             need(s.settings.room != nil, "room", "the room's id, such as !abcdef:example.org")
             need(!urls.isEmpty, "url", "the homeserver, such as https://matrix.example.org")
         case .ntfy: need(!urls.isEmpty, "url", "the topic's URL, such as https://ntfy.sh/my-alerts")
+        case .opsgenie:
+            if s.settings.region != nil, let first = urls.first {
+                reader.fail(first.1, "\(label) has both `region` and `url`: keep one (`url` is the endpoint itself)")
+                ok = false
+            }
         case .email:
             need(s.settings.smtpHost != nil, "smtp", "host:port of the submission server")
             need(s.settings.from != nil, "from", "the sender's address")
@@ -148,7 +157,10 @@ extension ConfigLoader {
         default: break
         }
         if urls.isEmpty, ok {
-            if let url = kind.defaultURL {
+            if kind == .opsgenie, s.settings.region == "eu" {
+                urls.append((.inline("https://api.eu.opsgenie.com"), node))
+                s.settings.defaultURL = true
+            } else if let url = kind.defaultURL {
                 urls.append((.inline(url), node))
                 s.settings.defaultURL = true
             } else if kind == .email, let host = s.settings.smtpHost {

@@ -23,6 +23,8 @@ public struct ServiceSinkSettings: Sendable, Equatable {
     public var defaultURL = false
     /// `telegram`: the chat (a number, or `@channelusername`).
     public var chatID: String?
+    /// `opsgenie`: `region: eu` for `https://api.eu.opsgenie.com` (when `url` is not given).
+    public var region: String?
     /// `matrix`: the room id (`!abc:example.org`) or alias.
     public var room: String?
     /// `email`: the submission server (`smtp: host:port`).
