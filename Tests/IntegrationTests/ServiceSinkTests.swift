@@ -18,9 +18,9 @@ struct ServiceSinkTests {
     static let runbook = "https://wiki.example/rb/{rule}?host={host}"
 
     /// `SinkDeliveryTests`' rules with a runbook each.
-    static func config(_ dir: TempDir, sinks: String, codes: [Int] = [500]) -> String {
+    static func config(_ dir: TempDir, sinks: String, codes: [Int] = [500], limit: String = "10%") -> String {
         let rules = codes.map {
-            "  - {name: r\($0), match: \($0), rate_above: 10%, guard: none, window: 10s, min_requests: 5, severity: critical, runbook: \"\(runbook)\"}"
+            "  - {name: r\($0), match: \($0), rate_above: \(limit), guard: none, window: 10s, min_requests: 5, severity: critical, runbook: \"\(runbook)\"}"
         }.joined(separator: "\n")
         return """
         inputs:
@@ -154,6 +154,41 @@ struct ServiceSinkTests {
         let sink = S.sink(run.daemon, "tg")
         #expect((sink?["last_error"] as? String)?.contains("HTTP 401") == true && sink?["queued"] as? Int == 1, "\(sink ?? [:])")
         #expect(!"\(sink ?? [:])".contains("TGSECRET") && !run.daemon.stderrText.contains("TGSECRET"))
+    }
+
+    @Test("a backlog of 22: ntfy, Telegram, Matrix and email get one digest; PagerDuty and Opsgenie every event, in order")
+    func digests() throws {
+        let dir0 = try TempDir("recv")
+        let rx = try Receiver(dir0)
+        let smtp = SMTPServer(dir0)
+        try Self.writeSecrets(dir0)
+        let codes = Array(500...510)
+        let sinks = Self.serviceSinks(rx, dir0) + """
+
+          - {name: mail, type: email, smtp: "127.0.0.1:\(smtp.port)", tls: none, from: statusd@example.org, to: [oncall@example.org]}
+        """
+        let run = try S.Run("svc-digest", config: { Self.config($0, sinks: sinks, codes: codes, limit: "5%") })
+        defer { run.daemon.stop() }
+        #expect(run.daemon.waitReady(), "daemon never answered: \(run.daemon.stderrText)")
+        try S.fire(run.dir, codes)
+        let names = ["pd", "og", "nt", "tg", "mx", "mail"]
+        #expect(Proc.waitFor(20) { names.allSatisfy { S.sink(run.daemon, $0)?["queued"] as? Int == 11 } })
+        try S.calm(run.dir)
+        #expect(Proc.waitFor(20) { names.allSatisfy { S.sink(run.daemon, $0)?["queued"] as? Int == 22 } })
+        try rx.start()
+        try smtp.start()
+        #expect(Proc.waitFor(90) { names.allSatisfy { S.sink(run.daemon, $0)?["queued"] as? Int == 0 } },
+                "\(names.map { S.sink(run.daemon, $0)?["queued"] ?? "?" }); \(run.daemon.stderrText)")
+        let nt = Self.ok(Self.nt(rx)), tg = Self.ok(Self.tg(rx)), mx = Self.ok(Self.mx(rx))
+        #expect(nt.count == 1 && (nt.first?.json?["title"] as? String)?.hasPrefix("DIGEST: 22 alert notifications") == true)
+        #expect(tg.count == 1 && (tg.first?.json?["text"] as? String)?.contains("DIGEST: 22 alert notifications") == true)
+        #expect(mx.count == 1 && mx.first?.path.contains("/send/m.room.message/digest%2F") == true)
+        #expect(smtp.mails().count == 1 && smtp.mails().first?.headers["subject"]?.contains("DIGEST: 22") == true)
+        let pd = Self.ok(Self.pd(rx))
+        Self.onceInOrder(pd.compactMap(\.key), expected: 22, "pd")
+        Self.onceInOrder(Self.ok(Self.og(rx)).compactMap(\.key), expected: 22, "og")
+        #expect(pd.filter { $0.json?["event_action"] as? String == "resolve" }.allSatisfy { $0.record["open_before"] as? Bool == true })
+        for name in names { #expect(S.sink(run.daemon, name)?["delivered"] as? Int == 22, "\(name)") }
     }
 
     /// Checks one sink's delivered requests: each key once, firing (`/1`) before its resolved (`/2`).
