@@ -26,6 +26,23 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         b.close()
         if a.runs != b.runs || a.entries != b.entries { fatalError("\(format): one pass differs from line by line") }
     }
+    // Container envelopes: no crash, and replay's tally counts what line-by-line parsing counts.
+    for wrapper in [ContainerWrapper.cri, .docker, .auto] {
+        var options = FormatOptions()
+        options.wrapper = wrapper
+        for format in [LogFormat.combined, .json] {
+            var onePass = FileDecoder(format: format, options: options, maxLineBytes: 512)
+            var byLine = FileDecoder(format: format, options: options, maxLineBytes: 512)
+            let a = SecondRuns(), b = SecondRuns()
+            onePass.tally(bytes, into: a)
+            onePass.flush(into: a)
+            byLine.parse(bytes) { b.add($0) }
+            byLine.flush { b.add($0) }
+            a.close()
+            b.close()
+            if a.runs != b.runs || a.entries != b.entries { fatalError("\(wrapper) \(format): tally differs from line by line") }
+        }
+    }
     // The fast parsers against the byte-loop ones they replaced (Tests/StatusdCoreTests/ReferenceParsers.swift).
     var lines = LineAssembler(maxLineBytes: 4096)
     var combined = CombinedParser(), combinedRef = ReferenceCombinedParser()

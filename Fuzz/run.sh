@@ -18,4 +18,20 @@ swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name StatusdFuzz -X
   "${sources[@]}" "$out/ReferenceParsers.swift" "$out/ReferenceTemplateParser.swift" Fuzz/ParserFuzzer.swift -o "$out/fuzz-parsers"
 mkdir -p "$out/corpus"
 find ../shared/realdata Tests/Fixtures -type f -size -200k -exec cp {} "$out/corpus/" \;
-"$out/fuzz-parsers" -max_total_time="$seconds" -max_len=4096 "$out/corpus" 2>&1 | tail -5
+mkdir -p "$out/crash"
+rc=0
+"$out/fuzz-parsers" -max_total_time="$seconds" -max_len=4096 -artifact_prefix="$out/crash/" "$out/corpus" > "$out/log" 2>&1 || rc=$?
+if [ "$rc" -ne 0 ]; then
+  # Why it failed, and the input that did it (kept in Fuzz/crashes/, which git ignores), so that
+  # a failure seen once in CI can be replayed: `Fuzz/run.sh` builds, then `fuzz-parsers FILE`.
+  grep -E 'Fatal error|ERROR: AddressSanitizer|SUMMARY|differs|deadly signal|#[0-9]+ 0x.* in ' "$out/log" | head -40
+  mkdir -p Fuzz/crashes
+  for f in "$out"/crash/*; do
+    [ -e "$f" ] || continue
+    cp "$f" Fuzz/crashes/
+    echo "input ($(wc -c < "$f") bytes), kept as Fuzz/crashes/$(basename "$f"):"
+    head -c 600 "$f" | od -c | head -20
+  done
+  exit "$rc"
+fi
+tail -5 "$out/log"

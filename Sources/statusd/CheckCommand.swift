@@ -66,10 +66,15 @@ struct Check: ParsableCommand {
                 throw ExitCode(1)
             }
             var line = "\(config): ok, \(c.inputs.count) inputs, \(c.rules.count) rules"
+            if !c.maintenance.isEmpty { line += ", \(c.maintenance.count) maintenance window\(c.maintenance.count == 1 ? "" : "s")" }
             if !c.sinks.isEmpty {
                 line += ", \(c.sinks.count) sinks (" + c.sinks.map { "\($0.name): \($0.type.rawValue)" }.joined(separator: ", ") + ")"
                 for r in c.rules {
-                    let to = c.sinks.filter { s in (r.sinks.map { $0.contains(s.name) } ?? true) && s.takes(r.severity) }.map(\.name)
+                    let to = c.sinks.filter { s in (r.sinks.map { $0.contains(s.name) } ?? true) && s.takes(r.severity) }.map { s in
+                        // Escalation (`after:`): named with its delay.
+                        let after = c.escalationDelay(rule: r, sink: s.name)
+                        return after > 0 ? "\(s.name) after \(DurationText.format(after))" : s.name
+                    }
                     line += "\n  rule \(r.name) [\(r.severity.rawValue)] → journald" + (to.isEmpty ? "" : ", " + to.joined(separator: ", "))
                 }
             }

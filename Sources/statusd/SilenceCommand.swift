@@ -21,7 +21,7 @@ struct SilenceCommand: ParsableCommand {
         var config: String = StatusdConfig.defaultPath
 
         /// Sends one request; prints the daemon's refusal and exits 1, or an unreachable daemon and exits 3.
-        func send(_ method: String, _ target: String, body: [UInt8] = []) throws -> [UInt8] {
+        func send(_ method: String, _ target: String, body: [UInt8] = [], command: String = "silence") throws -> [UInt8] {
             let path = socket ?? StatusClient.socketPath(config: config)
             let answer: StatusClient.Answer
             do {
@@ -31,7 +31,7 @@ struct SilenceCommand: ParsableCommand {
                 throw ExitCode(3)
             }
             guard answer.status == 200 else {
-                StandardError.write("statusd silence: " + SafeText.lines(String(decoding: answer.body, as: UTF8.self)))
+                StandardError.write("statusd \(command): " + SafeText.lines(String(decoding: answer.body, as: UTF8.self)))
                 throw ExitCode(1)
             }
             return answer.body
@@ -50,19 +50,39 @@ struct SilenceCommand: ParsableCommand {
         var group: String?
 
         @Option(name: .customLong("for"), help: "How long: 30m, 2h, 1d (at most 30d).")
-        var duration: String
+        var duration: String?
+
+        @Option(help: "When it starts (a scheduled silence): 2026-12-24T22:00:00Z, 2026-12-24T23:00+01:00, or 2026-12-24 23:00 in this machine's time zone. Default: now.")
+        var start: String?
+
+        @Option(help: "When it ends (instead of --for), written as --start.")
+        var end: String?
 
         @Option(help: "Why, for the next person on call.")
         var reason: String
 
         func run() throws {
-            guard let seconds = DurationText.parse(duration), seconds > 0 else {
-                throw ValidationError("--for takes a duration such as 30m, 2h or 1d, not `\(duration)`")
+            let begin = try start.map { s -> Int64 in
+                guard let t = WallTime.parse(s) else { throw ValidationError("--start takes a time such as 2026-12-24T22:00:00Z or \"2026-12-24 23:00\", not `\(s)`") }
+                return t
             }
-            let request = SilenceRequest(rule: rule, group: group, forSeconds: seconds, reason: reason)
+            let seconds: Int64
+            switch (duration, end) {
+            case (let d?, nil):
+                guard let s = DurationText.parse(d), s > 0 else { throw ValidationError("--for takes a duration such as 30m, 2h or 1d, not `\(d)`") }
+                seconds = s
+            case (nil, let e?):
+                guard let t = WallTime.parse(e) else { throw ValidationError("--end takes a time such as 2026-12-24T23:00:00Z or \"2026-12-25 01:00\", not `\(e)`") }
+                let from = max(begin ?? 0, WallTime.now())
+                guard t > from else { throw ValidationError("--end must be after --start and after now") }
+                seconds = t - from
+            default:
+                throw ValidationError("give one of --for (a duration) and --end (a time)")
+            }
+            let request = SilenceRequest(rule: rule, group: group, forSeconds: seconds, reason: reason, start: begin)
             let body = try connection.send("POST", "/silences", body: StatusJSON.encode(request))
             let s = try StatusJSON.decode(SilenceReport.self, from: body)
-            print(SafeText.field("silenced \(AlertKey.name(rule: s.rule, group: s.group, track: nil)) until \(s.until) (id \(s.id))"))
+            print(SafeText.field("silenced \(AlertKey.name(rule: s.rule, group: s.group, track: nil)) \(s.start.map { "from \($0) " } ?? "")until \(s.until) (id \(s.id))"))
         }
     }
 

@@ -9,6 +9,6 @@ struct Statusd: AsyncParsableCommand {
         commandName: "statusd",
         abstract: "Watches web access logs and alerts on 5xx, Cloudflare 52x and client-abort rates.",
         version: version,
-        subcommands: [Run.self, Status.self, Check.self, Replay.self, SilenceCommand.self, TestSink.self, Explain.self, Discover.self, Version.self, DemoTraffic.self, Gen.self]
+        subcommands: [Run.self, Status.self, Check.self, Replay.self, SilenceCommand.self, AckCommand.self, TestSink.self, Explain.self, Discover.self, Version.self, DemoTraffic.self, Gen.self]
     )
 }

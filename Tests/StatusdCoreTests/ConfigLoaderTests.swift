@@ -129,6 +129,27 @@ struct ConfigLoaderTests {
         #expect(e.errors.contains { $0.line == 4 && $0.message.contains("named group") })
     }
 
+    @Test("wrapper: cri, docker, auto; anything else names its line")
+    func containerWrapper() throws {
+        let good = """
+        inputs:
+          - {name: k8s, path: /var/log/containers/*.log, format: combined, wrapper: cri}
+          - {name: docker, path: /var/lib/docker/containers/c0ffee/*-json.log, format: nginx-json, wrapper: docker}
+          - {name: any, path: /var/log/x.log, wrapper: auto}
+          - {name: plain, path: /var/log/y.log}
+        rules:
+          - {name: r, match: 5xx, rate_above: 1%}
+        """
+        let c = try ConfigLoader.load(yaml: good, file: "f").get()
+        #expect(c.inputs.map(\.formatOptions.wrapper) == [.cri, .docker, .auto, ContainerWrapper.none])
+        let bad = "inputs:\n  - {name: a, path: /x}\n  - {name: b, path: /y, wrapper: podman}\nrules:\n  - {name: r, match: 5xx, rate_above: 1%}\n"
+        guard case .failure(let e) = ConfigLoader.load(yaml: bad, file: "f") else { Issue.record("should fail"); return }
+        #expect(e.errors.contains { $0.line == 3 && $0.message.contains("wrapper") && $0.message.contains("cri") })
+        let dirGlob = "inputs:\n  - {name: a, path: /x}\n  - {name: b, path: /var/lib/docker/containers/*/*-json.log}\nrules:\n  - {name: r, match: 5xx, rate_above: 1%}\n"
+        guard case .failure(let g) = ConfigLoader.load(yaml: dirGlob, file: "f") else { Issue.record("a glob in a directory matches nothing: refuse it"); return }
+        #expect(g.errors.contains { $0.line == 3 && $0.message.contains("glob in a directory") })
+    }
+
     @Test("resolve_below may not be above rate_above")
     func hysteresisOrder() {
         let yaml = "inputs:\n  - {name: a, path: /x}\nrules:\n  - {name: r, match: 5xx, rate_above: 1%, resolve_below: 2%}\n"

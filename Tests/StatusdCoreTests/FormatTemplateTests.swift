@@ -66,6 +66,21 @@ struct FormatTemplateTests {
         #expect(Self.parse(t, "1796656002.123 30ms 0.001") == .unparsed)
     }
 
+    /// An epoch of 19 or more digits does not fit in 64 bits: the line is unparsed, not a crash
+    /// (the fuzzer found the overflow trap with a run of nines in `$msec`, `%{msec}t` and strftime `%s`).
+    @Test func epochTooLongIsUnparsed() throws {
+        let nines = String(repeating: "9", count: 19), many = String(repeating: "9", count: 400)
+        let nginx = try NginxFormat.compile(#"escape=none $msec|$status|$request"#)
+        #expect(Self.parse(nginx, "\(nines)|500|GET / HTTP/1.1") == .unparsed)
+        #expect(Self.parse(nginx, "\(many).5|500|GET / HTTP/1.1") == .unparsed)
+        #expect(Self.parse(nginx, "1796656002.123|500|GET / HTTP/1.1") == .entry(status: StatusCode(unchecked: 500), time: Self.t0))
+        let apache = try ApacheFormat.compile(#"%{msec}t %>s"#)
+        #expect(Self.parse(apache, "\(nines) 500") == .unparsed)
+        let strftime = try ApacheFormat.compile(#"%{%s}t %>s"#)
+        #expect(Self.parse(strftime, "\(nines) 500") == .unparsed)
+        #expect(Self.parse(strftime, "1796656002 500") == .entry(status: StatusCode(unchecked: 500), time: Self.t0))
+    }
+
     @Test func nginxErrors() {
         #expect(throws: FormatError.self) { try NginxFormat.compile(#"$remote_addr [$time_local] "$request""#) }
         do {

@@ -209,7 +209,7 @@ struct ReferenceTemplateParser: LineParser {
             return (end, t.withUnsafeBytes { TimeText.rfc3339($0) })
         case "$msec", "%{sec}t", "%{msec}t", "%{usec}t", "%Ts":
             var j = i
-            while j < line.count, line[j] >= 0x30, line[j] <= 0x39, j - i < 19 { j += 1 }
+            while j < line.count, line[j] >= 0x30, line[j] <= 0x39, j - i < 18 { j += 1 }
             guard j > i else { return (i, nil) }
             var v: Int64 = 0
             for b in line[i..<j] { v = v * 10 + Int64(b - 0x30) }

@@ -55,6 +55,11 @@ public struct AlertTransition: Sendable, Equatable, Codable {
     public var byCode: [CodeLabels]?
     /// The rule's `runbook` template, as written (rendered per message, like a sink's `link`).
     public var runbook: String?
+    /// Set on a firing sent to an escalation sink (`after:`): how long it had fired by then.
+    public var escalatedAfter: Int64?
+    /// Set on the notices after `statusd ack`: when, and why (untrusted text, cleaned where shown).
+    public var acknowledgedAt: Int64?
+    public var ackReason: String?
 
     /// A transition seen this long after its second is `late`: a backlog, not live traffic.
     public static let lateAfterSeconds: Int64 = 30
@@ -131,6 +136,7 @@ public struct AlertTransition: Sendable, Equatable, Codable {
         case resolveBelow = "resolve_below", matched, total, windowSeconds = "window_seconds", inputs, codes, at
         case seenAt = "seen_at", firedAt = "fired_at", peakRate = "peak_rate", sinks
         case topPaths = "top_paths", topHosts = "top_hosts", byCode = "by_code"
+        case escalatedAfter = "escalated_after", acknowledgedAt = "acknowledged_at", ackReason = "ack_reason"
         case runbook
     }
 }

@@ -14,6 +14,8 @@ public struct Silence: Codable, Sendable, Equatable {
     public var until: Int64
     public var reason: String
     public var createdAt: Int64
+    /// Unix second it starts applying (`silence add --start`); nil: from its creation.
+    public var start: Int64?
 
     public init(id: String, rule: String, group: String? = nil, until: Int64, reason: String, createdAt: Int64) {
         self.id = id
@@ -24,8 +26,11 @@ public struct Silence: Codable, Sendable, Equatable {
         self.createdAt = createdAt
     }
 
-    /// Still in force at `now` (it ends at `until`, exclusive).
-    public func isActive(at now: Int64) -> Bool { now < until }
+    /// In force at `now`: from `start` (inclusive) to `until` (exclusive).
+    public func isActive(at now: Int64) -> Bool { now < until && (start ?? .min) <= now }
+
+    /// Not ended at `now`: in force, or scheduled to start later.
+    public func isPending(at now: Int64) -> Bool { now < until }
 
     /// Whether it silences the alert of `rule` for `group` at `now`.
     public func covers(rule: String, group: String?, at now: Int64) -> Bool {
@@ -44,7 +49,7 @@ public struct Silence: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, rule, group, until, reason
+        case id, rule, group, until, reason, start
         case createdAt = "created_at"
     }
 }

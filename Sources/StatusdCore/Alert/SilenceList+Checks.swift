@@ -10,7 +10,7 @@ extension SilenceList {
     public mutating func add(_ request: SilenceRequest, rules: [Rule], inputs: [String], id: String, now: Int64) throws(SilenceError) -> Silence {
         guard let rule = rules.first(where: { $0.name == request.rule }) else { throw .unknownRule(request.rule, known: rules.map(\.name)) }
         if let group = request.group { try Self.check(group: group, of: rule, inputs: inputs) }
-        guard active(at: now).count < Self.maxSilences else { throw .tooMany(Self.maxSilences) }
+        guard pending(at: now).count < Self.maxSilences else { throw .tooMany(Self.maxSilences) }
         return try add(request, rules: rules.map(\.name), id: id, now: now)
     }
 

@@ -26,6 +26,14 @@ public struct SilenceList: Codable, Sendable, Equatable {
         silences.filter { $0.isActive(at: now) }.sorted { ($0.until, $0.id) < ($1.until, $1.id) }
     }
 
+    /// Silences in force or scheduled at `now` (`silence add --start`), soonest to start, then to end, first.
+    public func pending(at now: Int64) -> [Silence] {
+        silences.filter { $0.isPending(at: now) }.sorted { ($0.start ?? 0, $0.until, $0.id) < ($1.start ?? 0, $1.until, $1.id) }
+    }
+
+    /// The longest a silence may be scheduled ahead.
+    public static let maxLeadSeconds: Int64 = 365 * 86_400
+
     /// The first silence covering `rule`/`group` at `now`.
     public func covering(rule: String, group: String?, at now: Int64) -> Silence? {
         silences.first { $0.covers(rule: rule, group: group, at: now) }
@@ -40,7 +48,14 @@ public struct SilenceList: Codable, Sendable, Equatable {
         guard reason.utf8.count <= Self.maxReasonBytes else { throw .tooLong("reason", Self.maxReasonBytes) }
         if let g = request.group, g.isEmpty || g.utf8.count > Self.maxGroupBytes { throw .tooLong("group", Self.maxGroupBytes) }
         guard !silences.contains(where: { $0.id == id }) else { throw .duplicateID(id) }
-        let s = Silence(id: id, rule: request.rule, group: request.group, until: now + request.forSeconds, reason: reason, createdAt: now)
+        // A scheduled silence (`--start`): a start already past begins now.
+        var start: Int64?
+        if let s = request.start, s > now {
+            guard s - now <= Self.maxLeadSeconds else { throw .badStart(s - now) }
+            start = s
+        }
+        var s = Silence(id: id, rule: request.rule, group: request.group, until: (start ?? now) + request.forSeconds, reason: reason, createdAt: now)
+        s.start = start
         silences.append(s)
         return s
     }
@@ -56,14 +71,15 @@ public struct SilenceList: Codable, Sendable, Equatable {
     @discardableResult
     public mutating func prune(at now: Int64) -> Bool {
         let before = silences.count
-        silences.removeAll { !$0.isActive(at: now) }
+        silences.removeAll { !$0.isPending(at: now) }
         return silences.count != before
     }
 
     /// Whether a notification is kept quiet: its alert is covered by a silence now, or it is the
     /// resolved notice of an episode whose firing was. Records and forgets episodes as it goes.
-    public mutating func swallows(rule: String, group: String?, alertID: String?, kind: AlertTransitionKind, at now: Int64) -> Silence? {
-        let silence = covering(rule: rule, group: group, at: now)
+    /// `also`: a silence from elsewhere that covers the alert now (a maintenance window).
+    public mutating func swallows(rule: String, group: String?, alertID: String?, kind: AlertTransitionKind, at now: Int64, also: Silence? = nil) -> Silence? {
+        let silence = covering(rule: rule, group: group, at: now) ?? also
         let wasQuiet = alertID.map { quietEpisodes.contains($0) } ?? false
         switch kind {
         case .firing:
@@ -94,16 +110,19 @@ public struct SilenceRequest: Codable, Sendable, Equatable {
     public var group: String?
     public var forSeconds: Int64
     public var reason: String
+    /// Unix second it starts (`--start`); nil: now.
+    public var start: Int64?
 
-    public init(rule: String, group: String? = nil, forSeconds: Int64, reason: String) {
+    public init(rule: String, group: String? = nil, forSeconds: Int64, reason: String, start: Int64? = nil) {
         self.rule = rule
         self.group = group
         self.forSeconds = forSeconds
         self.reason = reason
+        self.start = start
     }
 
     enum CodingKeys: String, CodingKey {
-        case rule, group, reason
+        case rule, group, reason, start
         case forSeconds = "for_seconds"
     }
 }
@@ -117,6 +136,7 @@ public enum SilenceError: Error, Equatable, CustomStringConvertible {
     case duplicateID(String)
     case badGroup(String)
     case tooMany(Int)
+    case badStart(Int64)
 
     public var description: String {
         switch self {
@@ -126,6 +146,7 @@ public enum SilenceError: Error, Equatable, CustomStringConvertible {
         case .tooLong(let what, let max): return "\(what) is empty or longer than \(max) bytes"
         case .duplicateID(let id): return "silence id \(id) is taken; try again"
         case .badGroup(let why): return why
+        case .badStart(let ahead): return "--start is \(DurationText.format(ahead)) ahead: at most \(DurationText.format(SilenceList.maxLeadSeconds))"
         case .tooMany(let max): return "\(max) silences are in force already: remove some (statusd silence remove ID) or wait for them to end"
         }
     }

@@ -32,6 +32,11 @@ extension ConfigLoader {
                         + "today, have the web server write its access log to a file (nginx `access_log`, Apache `CustomLog`, HAProxy through rsyslog) and watch that file")
                     continue
                 }
+                if Self.directory(path).contains(where: { "*?[".contains($0) }) {
+                    failAt(node, "input `\(input.name)`: `\(shown)` has a glob in a directory; only the file name may be one "
+                        + "(statusd watches the directory a pattern is in): list each directory as a path of its own")
+                    continue
+                }
                 if path == stateDir || path.hasPrefix(stateDir + "/") || Self.directory(path) == stateDir {
                     failAt(node, "input `\(input.name)`: `\(shown)` is in statusd's own state_dir (\(SafeText.field(config.stateDir))): statusd would read its own files in a loop")
                     continue

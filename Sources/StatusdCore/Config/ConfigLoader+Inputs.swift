@@ -5,6 +5,7 @@ extension ConfigLoader {
     static let inputKeys = [
         "name", "path", "format", "start_at", "time", "max_skew", "max_line_bytes", "poll", "status_key", "time_key",
         "pattern", "max_lateness", "prefix", "close_inactive", "log_format", "escape",
+        "wrapper", "journal",
     ]
 
     mutating func input(_ node: Node) -> InputConfig? {
@@ -40,6 +41,12 @@ extension ConfigLoader {
                 if let d = reader.duration(v, "max_lateness") { result.maxLatenessSeconds = min(d, 86400) } else { ok = false }
             case "prefix":
                 if let p = reader.choice(v, "prefix", LinePrefix.allCases.map(\.rawValue)) { result.prefix = LinePrefix(rawValue: p)! } else { ok = false }
+            case "journal":
+                if let j = journal(v) { result.journal = j } else { ok = false }
+            case "wrapper":
+                if let w = reader.choice(v, "wrapper", ContainerWrapper.allCases.map(\.rawValue)) {
+                    result.formatOptions.wrapper = ContainerWrapper(rawValue: w)!
+                } else { ok = false }
             case "status_key":
                 let keys = reader.stringList(v, "status_key")
                 if keys.isEmpty { ok = false } else { result.formatOptions.statusKeys = keys }
@@ -70,11 +77,51 @@ extension ConfigLoader {
         }
         if !logFormat(map, node, &result) { ok = false }
         if name == nil, map["name"] == nil { reader.fail(node, "an input needs a `name`"); ok = false }
-        if paths.isEmpty, map["path"] == nil { reader.fail(node, "an input needs a `path` (a file or a glob)"); ok = false }
+        if map["journal"] != nil, let p = map.keys.first(where: { $0.string == "path" }) {
+            reader.fail(p, "an input reads files (`path`) or journald (`journal`), not both: make two inputs")
+            ok = false
+        } else if paths.isEmpty, map["path"] == nil, map["journal"] == nil {
+            reader.fail(node, "an input needs a `path` (a file or a glob) or a `journal` (`{unit: nginx.service}`)")
+            ok = false
+        }
         guard ok, let name else { return nil }
         result.formatOptions.prefix = result.prefix
         result.name = name
         result.paths = paths
         return result
+    }
+
+    /// `journal: {unit: nginx.service}`, `{identifier: [nginx, haproxy]}` or `{match: ["FIELD=value"]}`.
+    mutating func journal(_ node: Node) -> JournalSelection? {
+        guard let map = reader.mapping(node, "`journal`") else { return nil }
+        var j = JournalSelection()
+        var ok = true
+        for (k, v) in map {
+            switch k.string ?? "" {
+            case "unit": j.units = reader.stringList(v, "unit")
+            case "identifier": j.identifiers = reader.stringList(v, "identifier")
+            case "match":
+                for m in reader.stringList(v, "match") {
+                    guard let eq = m.firstIndex(of: "="), JournalSelection.isFieldName(m[..<eq]) else {
+                        reader.fail(v, "a journal match is `FIELD=value` with FIELD in A-Z, 0-9 and _ (`_SYSTEMD_UNIT=nginx.service`), not `\(SafeText.field(m))`")
+                        ok = false
+                        continue
+                    }
+                    j.matches.append(m)
+                }
+            default:
+                reader.unknownKey(k, in: "`journal`", known: ["unit", "identifier", "match"])
+                ok = false
+            }
+        }
+        if ok, j.terms.isEmpty {
+            reader.fail(node, "`journal` needs a `unit`, an `identifier` or a `match`")
+            ok = false
+        }
+        if j.terms.contains(where: { $0.utf8.contains(0) || $0.utf8.contains(0x0A) }) {
+            reader.fail(node, "a journal match may not hold a newline or NUL")
+            ok = false
+        }
+        return ok ? j : nil
     }
 }

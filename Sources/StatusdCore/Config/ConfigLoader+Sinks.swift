@@ -6,7 +6,7 @@ import Yams
 extension ConfigLoader {
     static let sinkKeys = ["name", "type", "url", "url_file", "url_env", "secret", "secret_file", "secret_env",
                            "severities", "link", "max_age",
-                           "urls", "payload", "resend_interval", "resend_resolved_for", "generator_url"] + serviceSinkKeys
+                           "urls", "payload", "resend_interval", "resend_resolved_for", "generator_url", "after"] + serviceSinkKeys
 
     /// The name of the always-on journald sink: no configured sink may take it.
     public static let journalSinkName = "journal"
@@ -19,7 +19,7 @@ extension ConfigLoader {
         guard let map = reader.mapping(node, "a sink") else { return nil }
         var name: String?, kind: SinkConfig.Kind?
         var urls: [(SinkConfig.Source, Node)] = [], secrets: [(SinkConfig.Source, Node)] = []
-        var severities: Set<Severity>?, link: LinkTemplate?, maxAge: Int64?
+        var severities: Set<Severity>?, link: LinkTemplate?, maxAge: Int64?, after: Int64?
         var am = AlertmanagerKeys()
         var service = ServiceKeys()
         var ok = true
@@ -75,6 +75,8 @@ extension ConfigLoader {
                 }
             case "max_age":
                 if let d = reader.duration(v, "max_age", within: 60...7 * 86_400) { maxAge = d } else { ok = false }
+            case "after":
+                if let d = reader.duration(v, "after", within: 0...7 * 86_400) { after = d } else { ok = false }
             case "urls", "payload", "resend_interval", "resend_resolved_for", "generator_url":
                 if !alertmanagerKey(k.string ?? "", v, into: &am, urls: &urls) { ok = false }
             case let key where Self.serviceSinkKeys.contains(key):
@@ -113,6 +115,7 @@ extension ConfigLoader {
         config.urlPlace = place(url.1)
         config.secretPlace = secrets.first.map { place($0.1) }
         if let maxAge { config.maxAgeSeconds = maxAge }
+        if let after, after > 0 { config.afterSeconds = after }
         return config
     }
 
@@ -122,6 +125,11 @@ extension ConfigLoader {
         var rule = rule
         var names: [String] = []
         for item in reader.sequence(node, "sinks") {
+            if item.mapping != nil {
+                // An escalation route: `{sink: pager, after: 15m}` (ConfigLoader+Escalation.swift).
+                if let (s, after) = route(item) { names.append(s); rule.sinkAfter[s] = after }
+                continue
+            }
             if let s = reader.identifier(item, "sink name") { names.append(s) }
         }
         rule.sinks = names

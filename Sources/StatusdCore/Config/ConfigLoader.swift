@@ -11,6 +11,8 @@ public struct ConfigLoader {
     var reader: ConfigReader
     /// Problems that do not stop the config from working (`StatusdConfig.warnings`).
     var warnings: [ConfigError] = []
+    /// The TZif bytes of a zone by name (`maintenance` time zones); nil: zones are not checked.
+    var zones: (@Sendable (String) -> [UInt8]?)?
 
     public init(file: String) {
         self.file = file
@@ -19,6 +21,14 @@ public struct ConfigLoader {
 
     public static func load(yaml: String, file: String) -> Result<StatusdConfig, ConfigErrors> {
         var loader = ConfigLoader(file: file)
+        return loader.load(yaml)
+    }
+
+    /// Loads with time zones read through `zones` (the daemon and `statusd check` pass one that
+    /// reads /usr/share/zoneinfo), so an unknown `timezone` is an error at its place.
+    public static func load(yaml: String, file: String, zones: @escaping @Sendable (String) -> [UInt8]?) -> Result<StatusdConfig, ConfigErrors> {
+        var loader = ConfigLoader(file: file)
+        loader.zones = zones
         return loader.load(yaml)
     }
 
@@ -65,6 +75,8 @@ public struct ConfigLoader {
                 metrics(value, into: &config)
             case "health":
                 health(value, into: &config)
+            case "maintenance":
+                config.maintenance = maintenance(value)
             case "sinks":
                 config.sinks = sinks(value)
             case "state_dir":
@@ -74,13 +86,14 @@ public struct ConfigLoader {
             case "log_level":
                 config.logLevel = reader.choice(value, "log_level", ["trace", "debug", "info", "notice", "warning", "error", "critical"]) ?? config.logLevel
             default:
-                reader.unknownKey(key, in: "the top level", known: ["inputs", "rules", "sinks", "status", "metrics", "state_dir", "log_level", "host", "health"])
+                reader.unknownKey(key, in: "the top level", known: ["inputs", "rules", "sinks", "status", "metrics", "state_dir", "log_level", "host", "health", "maintenance"])
             }
         }
         if !sawInputs { reader.fail(root, "`inputs` is missing: name at least one log to watch") }
         if !sawRules { reader.fail(root, "`rules` is missing: name at least one rule") }
         checkNames(config, top)
         checkSinks(config, top)
+        checkMaintenance(config, top)
         checkInputPaths(config, top)
         checkExposure(config)
         if reader.errors.isEmpty {

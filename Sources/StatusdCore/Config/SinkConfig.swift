@@ -58,6 +58,9 @@ public struct SinkConfig: Sendable, Equatable {
     public var link: LinkTemplate?
     /// Notifications this old are given up on for this sink (and reported).
     public var maxAgeSeconds: Int64 = 86_400
+    /// `after: 15m`: an escalation sink, which gets an alert only once it has fired this long ago
+    /// and is still firing, unsilenced and unacknowledged; nil: at once.
+    public var afterSeconds: Int64?
     /// Where the sink is written: resolution errors (a missing url_file) point there.
     public var place: ConfigPlace
     /// The paging, push and mail services' own keys (`routing_key`, `smtp`, `chat_id`, ...).

@@ -21,6 +21,8 @@ public struct StatusdConfig: Sendable, Equatable {
     public var warnings: [ConfigError] = []
     /// When statusd's own degradations page (`health:`).
     public var health = HealthConfig()
+    /// Recurring windows whose alerts are not sent (`maintenance:`).
+    public var maintenance: [MaintenanceWindow] = []
 
     public init() {}
 
@@ -73,6 +75,8 @@ public struct InputConfig: Sendable, Equatable {
     /// reopened by device, inode and fingerprint when it grows: thousands of files are followed
     /// with a small descriptor budget. A file's offset is kept while it is closed.
     public var closeInactiveSeconds: Int64 = 300
+    /// `journal:`: the input reads these journald entries instead of files (`paths` is empty).
+    public var journal: JournalSelection?
 
     public init(name: String, paths: [String], format: LogFormat = .combined) {
         self.name = name

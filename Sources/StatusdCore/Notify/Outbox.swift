@@ -25,6 +25,8 @@ public struct Outbox: Codable, Sendable, Equatable {
     public private(set) var nextSeq: UInt64 = 1
     /// What each Alertmanager sink re-sends until it resolves (and for a while after).
     public var standing = StandingAlerts()
+    /// Which sinks got each firing episode, escalations waiting, acknowledgements (`AlertEpisodes`).
+    public var episodes = AlertEpisodes()
 
     public init() {}
 
@@ -34,6 +36,8 @@ public struct Outbox: Codable, Sendable, Equatable {
         nextSeq = try c.decode(UInt64.self, forKey: .nextSeq)
         // Absent in state files written before Alertmanager sinks.
         standing = try c.decodeIfPresent(StandingAlerts.self, forKey: .standing) ?? StandingAlerts()
+        // Absent in state files written before escalation and acknowledgements.
+        episodes = try c.decodeIfPresent(AlertEpisodes.self, forKey: .episodes) ?? AlertEpisodes()
     }
 
     /// Queues `transition` for `sinks`; returns its sequence number, or nil when no sink takes it.
@@ -82,10 +86,11 @@ public struct Outbox: Codable, Sendable, Equatable {
         for k in entries.indices { entries[k].pending.removeAll { !sinks.contains($0) } }
         entries.removeAll { $0.pending.isEmpty }
         standing.retain(sinks: sinks)
+        episodes.retain(sinks: sinks)
     }
 
     enum CodingKeys: String, CodingKey {
-        case entries, standing
+        case entries, standing, episodes
         case nextSeq = "next_seq"
     }
 }

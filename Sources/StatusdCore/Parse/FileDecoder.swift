@@ -11,16 +11,28 @@ public struct FileDecoder: Sendable {
     /// `auto`'s shape within the detected format (`AutoParser.shape`), once chosen.
     public var detectedShape: String? { autoShape ?? (parser as? AutoParser)?.shape }
     private var autoShape: String?
+    /// A container runtime's envelope, taken off each line before the parser reads it (nil: none).
+    private var wrapper: ContainerUnwrapper?
+    /// The envelope this file's lines carry: `wrapper:`, or what `auto` found in the first line.
+    public var detectedWrapper: ContainerWrapper? { wrapper?.wrapper }
 
     public init(format: LogFormat, options: FormatOptions = FormatOptions(), maxLineBytes: Int = 64 * 1024) {
         assembler = LineAssembler(maxLineBytes: maxLineBytes)
         parser = format.makeParser(options)
+        if options.wrapper != .none { wrapper = ContainerUnwrapper(options.wrapper, maxLineBytes: maxLineBytes) }
     }
 
     /// Decodes the complete lines in `chunk` into `sink`; returns how many lines it handed on.
     @discardableResult
     public mutating func decode<S: LineSink>(_ chunk: UnsafeRawBufferPointer, input: Int, arrival: Int64, into sink: inout S) -> Int {
         var lines = 0
+        if wrapper != nil {
+            Self.feedWrapped(chunk, &assembler, &wrapper!, &parser) { result, line in
+                lines += 1
+                sink.accept(result, line: line, input: input, arrival: arrival)
+            }
+            return lines
+        }
         Self.feedLines(chunk, &assembler, &parser) { result, line in
             lines += 1
             sink.accept(result, line: line, input: input, arrival: arrival)
@@ -30,17 +42,22 @@ public struct FileDecoder: Sendable {
 
     /// Hands on a held last line that will never get its newline.
     public mutating func flush<S: LineSink>(input: Int, arrival: Int64, into sink: inout S) {
-        Self.flush(&assembler, &parser) { sink.accept($0, input: input, arrival: arrival) }
+        flush { sink.accept($0, input: input, arrival: arrival) }
     }
 
     /// Parses the complete lines in `chunk` and hands each result to `body` (replay drives time
     /// from the lines themselves).
     public mutating func parse(_ chunk: UnsafeRawBufferPointer, _ body: (ParseResult) -> Void) {
+        if wrapper != nil { return Self.feedWrapped(chunk, &assembler, &wrapper!, &parser) { r, _ in body(r) } }
         Self.feed(chunk, &assembler, &parser, body)
     }
 
     /// Parses a held last line, at the end of a file.
     public mutating func flush(_ body: (ParseResult) -> Void) {
+        if wrapper != nil {
+            assembler.flush { line in Self.unwrapped(line, &wrapper!, &parser) { r, _ in body(r) } }
+            return parser.finish(body)
+        }
         Self.flush(&assembler, &parser, body)
     }
 
@@ -48,6 +65,12 @@ public struct FileDecoder: Sendable {
     /// concrete type is opened once per chunk, so the per-line loop calls it directly.
     public mutating func tally(_ chunk: UnsafeRawBufferPointer, into runs: SecondRuns) {
         unwrapAuto()
+        if wrapper != nil {
+            // Wrapped lines are unwrapped (and split lines joined) one by one.
+            return runs.withOpen { open, closed in
+                Self.feedWrapped(chunk, &assembler, &wrapper!, &parser) { r, _ in open.add(r, closed: &closed) }
+            }
+        }
         switch parser {
         case var p as CombinedParser:
             // One pass over the chunk's complete lines (`CombinedParser.tally(lines:)`).
@@ -76,7 +99,7 @@ public struct FileDecoder: Sendable {
 
     /// Parses a held last line into `runs`, at the end of a file.
     public mutating func flush(into runs: SecondRuns) {
-        Self.flush(&assembler, &parser) { runs.add($0) }
+        flush { runs.add($0) }
     }
 
     /// Whether a JSON object ever went on over several lines (then a file cannot be split in parts).
@@ -95,7 +118,10 @@ public struct FileDecoder: Sendable {
     /// Stands in for the parser while it is taken out to be mutated in place (no copy of its arrays).
     private static let placeholder: any LineParser = CombinedParser()
 
-    public mutating func reset() { assembler.reset() }
+    public mutating func reset() {
+        assembler.reset()
+        wrapper?.reset()
+    }
 
     public var pendingBytes: Int { assembler.pendingBytes }
 
@@ -124,6 +150,33 @@ public struct FileDecoder: Sendable {
     private static func feedLines(_ chunk: UnsafeRawBufferPointer, _ assembler: inout LineAssembler,
                                   _ parser: inout any LineParser, _ body: (ParseResult, UnsafeRawBufferPointer) -> Void) {
         assembler.feed(chunk) { line in parser.parse(line) { body($0, line) } }
+    }
+
+    /// As `feedLines`, through a container runtime's envelope: the parser and the sink see the line
+    /// inside it.
+    private static func feedWrapped(_ chunk: UnsafeRawBufferPointer, _ assembler: inout LineAssembler, _ wrapper: inout ContainerUnwrapper,
+                                    _ parser: inout any LineParser, _ body: (ParseResult, UnsafeRawBufferPointer) -> Void) {
+        assembler.feed(chunk) { line in unwrapped(line, &wrapper, &parser, body) }
+    }
+
+    /// One physical line through the envelope: a whole line is parsed, with the runtime's time when
+    /// the line states none; a stderr line the format cannot read is the server's own diagnostics
+    /// (`ignored`); a part of a split line waits for the rest; a line that is not the envelope, or
+    /// a joined line over the cap, is unparsed.
+    @inline(__always)
+    private static func unwrapped(_ line: UnsafeRawBufferPointer, _ wrapper: inout ContainerUnwrapper,
+                                  _ parser: inout any LineParser, _ body: (ParseResult, UnsafeRawBufferPointer) -> Void) {
+        let outcome = wrapper.unwrap(line) { inner, stream, time in
+            parser.parse(inner) { result in
+                switch result {
+                case .entry(let status, nil) where time.count > 0:
+                    body(.entry(status: status, time: TimeText.rfc3339(time)), inner)
+                case .unparsed where stream == .stderr: body(.ignored, inner)
+                default: body(result, inner)
+                }
+            }
+        }
+        if outcome == .unreadable { body(.unparsed, line) }
     }
 
     @inline(__always)

@@ -10,6 +10,8 @@ public struct FormatOptions: Sendable, Equatable {
     public var prefix: LinePrefix = .auto
     /// nginx, apache, haproxy: the server's own format string, compiled (`log_format`).
     public var template: FormatTemplate?
+    /// A container runtime's envelope around each line (`wrapper:`): taken off before the format reads the line.
+    public var wrapper: ContainerWrapper = .none
 
     public init(statusKeys: [String]? = nil, timeKeys: [String]? = nil, pattern: String? = nil, prefix: LinePrefix = .auto) {
         self.statusKeys = statusKeys

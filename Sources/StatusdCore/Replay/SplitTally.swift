@@ -105,6 +105,8 @@ public enum SplitTally {
                              release: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil,
                              lost: (@Sendable () -> Bool)? = nil,
                              merge: (SecondRuns) -> Void) -> LogFormat?? {
+        // A container envelope joins split lines across physical ones: a cut could fall inside one. One go.
+        guard options.wrapper == .none else { return nil }
         // The format of the parts after the first: auto's choice, made on the file's first lines.
         var later = format
         var laterOptions = options

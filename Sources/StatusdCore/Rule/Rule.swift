@@ -17,6 +17,10 @@ public struct Rule: Sendable, Equatable {
     public var resolveFor: Int64
     /// Sink names its alerts go to; `nil` means every sink that takes its severity.
     public var sinks: [String]?
+    /// Escalation routes (`sinks: [{sink: pager, after: 15m}]`): these sinks get the rule's alert
+    /// only once it has fired this many seconds ago and is still firing, unsilenced and
+    /// unacknowledged. Overrides the sink's own `after`.
+    public var sinkAfter: [String: Int64] = [:]
     /// When the rule breaches, and when it is calm again.
     public var condition: RuleCondition
     /// Run the rule per value of these keys, each with its own state and alert (`group_by`).

@@ -7,8 +7,11 @@ public struct SilenceReport: Codable, Sendable, Equatable {
     public var until: String
     public var reason: String
     public var createdAt: String
+    /// When a scheduled silence starts (`--start`); nil: in force since `created_at`.
+    public var start: String?
 
     public init(_ s: Silence) {
+        start = s.start.map(CivilTime.iso8601)
         id = s.id
         rule = s.rule
         group = s.group
@@ -20,11 +23,11 @@ public struct SilenceReport: Codable, Sendable, Equatable {
     /// `3f9a1c0e  server-errors[shop] until 2026-11-20T12:05:10Z: deploy of the new checkout (since ...)`
     public var line: String {
         // Reason and group are whatever someone typed: never raw on a terminal.
-        SafeText.field("\(id)  \(AlertKey.name(rule: rule, group: group, track: nil)) until \(until): \(reason) (since \(createdAt))")
+        SafeText.field("\(id)  \(AlertKey.name(rule: rule, group: group, track: nil)) \(start.map { "from \($0) " } ?? "")until \(until): \(reason) (since \(createdAt))")
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, rule, group, until, reason
+        case id, rule, group, until, reason, start
         case createdAt = "created_at"
     }
 }

@@ -27,6 +27,7 @@ extension StatusReport {
             for f in input.files {
                 var line = "    \(SafeText.field(f.path)): \(f.state), offset \(Count.format(f.offset)) of \(Count.format(f.size))"
                 if let d = f.detectedFormat { line += ", detected \(d)" + (f.detectedShape.map { " (\($0))" } ?? "") }
+                if let w = f.wrapper { line += w == "auto" ? ", wrapper not seen yet" : ", wrapper \(w)" }
                 if let e = f.error { line += ", \(SafeText.field(e))" }
                 out.append(line)
             }
@@ -52,14 +53,22 @@ extension StatusReport {
             if let spark = r.sparkline, !spark.isEmpty { line += "  " + Self.sparkline(spark, limit: r.limit) }
             out.append(line)
             if let d = r.detail { out.append("          \(d)") }
-            for a in r.alerts ?? [] where (r.alerts?.count ?? 0) > 1 || a.silenced || a.inhibitedBy != nil || a.flapping {
+            for a in r.alerts ?? [] where (r.alerts?.count ?? 0) > 1 || a.silenced || a.inhibitedBy != nil || a.flapping || a.acknowledgedAt != nil || a.escalation != nil || (a.state == .firing && a.alertID != nil) {
                 var l = "          \(a.key): \(a.state == .firing ? "FIRING" : a.state.rawValue) \(figure(a.value))"
                 if a.flapping { l += ", flapping" }
-                if a.silenced { l += ", silenced" }
+                if a.silenced { l += a.maintenance.map { ", silenced (maintenance \($0))" } ?? ", silenced" }
+                if let at = a.acknowledgedAt { l += ", acknowledged at \(at)" + (a.ackReason.map { ": " + SafeText.field($0) } ?? "") }
+                if let e = a.escalation, let due = a.escalationDueAt { l += ", escalates to \(e.joined(separator: ", ")) at \(due)" }
+                if let id = a.alertID, a.state == .firing { l += " (\(id))" }
                 if let by = a.inhibitedBy { l += ", inhibited by \(by)" }
                 out.append(l)
             }
             if let folded = r.foldedGroups { out.append("          \(folded.count) groups beyond max_groups counted as other: \(folded.prefix(5).joined(separator: ", "))") }
+        }
+        if let maintenance, !maintenance.isEmpty {
+            out.append("")
+            out.append("maintenance")
+            for m in maintenance { out.append("  " + m.line) }
         }
         if let silences, !silences.isEmpty {
             out.append("")

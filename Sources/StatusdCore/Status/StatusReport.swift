@@ -22,6 +22,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var health: HealthReport?
     /// Wall-clock steps seen and re-anchored (`ClockReport`); nil when none.
     public var clock: ClockReport?
+    /// Maintenance windows (`maintenance:`): in force, and their next stretches; nil when none.
+    public var maintenance: [MaintenanceReport]?
 
     public init(
         version: String, pid: Int32, startedAt: String, uptimeSeconds: Int64, config: String,
@@ -46,7 +48,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case version, pid, config, inputs, rules, sinks, transitions, silences, health
-        case clock
+        case clock, maintenance
         case startedAt = "started_at", uptimeSeconds = "uptime_seconds"
         case configLoadedAt = "config_loaded_at", lastReloadError = "last_reload_error"
     }
@@ -147,9 +149,13 @@ public struct FileReport: Codable, Sendable, Equatable {
     /// With `format: auto`: the shape within that format when it is not the format's plain one
     /// (`quoted fields before the time`, `IIS default fields, no header`).
     public var detectedShape: String?
+    /// With `wrapper:`: the container runtime's envelope this file's lines carry (`cri`, `docker`,
+    /// or `none` when `auto` found neither).
+    public var wrapper: String?
 
     public init(path: String, state: String, offset: UInt64, size: UInt64, error: String? = nil, detectedFormat: String? = nil,
-                detectedShape: String? = nil) {
+                detectedShape: String? = nil, wrapper: String? = nil) {
+        self.wrapper = wrapper
         self.detectedFormat = detectedFormat
         self.detectedShape = detectedShape
         self.path = path
@@ -163,7 +169,7 @@ public struct FileReport: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case path, state, offset, size, error
         case bytesBehind = "bytes_behind", detectedFormat = "detected_format"
-        case detectedShape = "detected_shape"
+        case detectedShape = "detected_shape", wrapper
     }
 }
 
@@ -264,6 +270,16 @@ public struct AlertReport: Codable, Sendable, Equatable {
     public var inhibitedBy: String?
     /// Held firing as flapping.
     public var flapping: Bool
+    /// The firing episode's id (what `statusd ack` takes).
+    public var alertID: String?
+    /// A maintenance window in force mutes it: its name.
+    public var maintenance: String?
+    /// `statusd ack`: when, and why.
+    public var acknowledgedAt: String?
+    public var ackReason: String?
+    /// Escalation sinks still waiting for it (`after:`), and when the first is due.
+    public var escalation: [String]?
+    public var escalationDueAt: String?
 
     public init(key: String, group: String?, track: String?, state: AlertState, reading: RuleReading, severity: Severity, silenced: Bool) {
         self.key = key
@@ -281,7 +297,8 @@ public struct AlertReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case key, group, track, severity, state, since, value, limit, detail, silenced, flapping
-        case inhibitedBy = "inhibited_by"
+        case key, group, track, severity, state, since, value, limit, detail, silenced, flapping, maintenance, escalation
+        case inhibitedBy = "inhibited_by", alertID = "alert_id", acknowledgedAt = "acknowledged_at", ackReason = "ack_reason"
+        case escalationDueAt = "escalation_due_at"
     }
 }

@@ -25,6 +25,8 @@ struct Checkpoint: Codable, Sendable {
     var health: HealthBoard?
     /// Since when each input was watched (`no_traffic` proves absence only after); absent in older files.
     var watchedSince: [String: Int64]?
+    /// Each `journal:` input's place in the journal: the cursor of the last entry read.
+    var journalCursors: [String: String]?
 
     init(savedAt: Int64, monitor: MonitorSnapshot, files: [FileCheckpoint], outbox: Outbox) {
         self.savedAt = savedAt
@@ -47,7 +49,7 @@ struct Checkpoint: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case version, inputs, files, alerts, clock, outbox, long, health
         case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
-        case watchedSince = "watched_since"
+        case watchedSince = "watched_since", journalCursors = "journal_cursors"
     }
 }
 

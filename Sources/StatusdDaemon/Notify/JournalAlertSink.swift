@@ -53,6 +53,9 @@ public struct JournalAlertSink: AlertSink {
         if let hosts = AlertMessage.countsField(e.topHosts) { fields.append(("STATUSD_TOP_HOSTS", hosts)) }
         if let seq = e.sequence { fields.append(("STATUSD_SEQUENCE", String(seq))) }
         if let group = e.group { fields.append(("STATUSD_GROUP", group)) }
+        // `statusd ack`: the reason is someone's text, escaped for the journal.
+        if let at = e.acknowledgedAt { fields.append(("STATUSD_ACKNOWLEDGED_AT", CivilTime.iso8601(at))) }
+        if let reason = e.ackReason { fields.append(("STATUSD_ACK_REASON", SafeText.field(reason))) }
         return fields
     }
 

@@ -17,6 +17,7 @@ extension Pipeline {
             outbox = saved
         }
         tailer.restore(cp.files, seenInputs: Set(cp.inputs.keys))
+        journals.restore(cp.journalCursors ?? [:])
         let firing = cp.alerts.filter { $0.value.phase == .firing }.map(\.key).sorted()
         logger.notice("resumed from the state file", metadata: [
             "files": "\(cp.files.count)", "saved_at": "\(CivilTime.iso8601(cp.savedAt))",
@@ -27,13 +28,16 @@ extension Pipeline {
     /// Saves offsets, totals, windows, alert states and the outbox in one atomic write, when
     /// anything was read (or `force`). Called with the lock held.
     func saveCheckpoint(now: Int64, force: Bool = false) {
-        guard force || tailer.generation != savedGeneration else { return }
+        let generation = tailer.generation &+ journals.generation
+        guard force || generation != savedGeneration else { return }
         var cp = Checkpoint(savedAt: now, monitor: monitor.snapshot(), files: tailer.checkpoints, outbox: outbox)
+        let cursors = journals.cursors
+        if !cursors.isEmpty { cp.journalCursors = cursors }
         cp.health = selfHealth.board
         do {
             try checkpoints.save(cp)
             noteStateWrite(now: now, error: nil)
-            savedGeneration = tailer.generation
+            savedGeneration = generation
             if checkpointFailing {
                 checkpointFailing = false
                 logger.notice("the state file can be written again", metadata: ["path": "\(checkpoints.path)"])

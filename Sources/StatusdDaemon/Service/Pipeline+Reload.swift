@@ -16,6 +16,7 @@ extension Pipeline {
             config = newConfig
             monitor.reconfigure(inputs: newConfig.inputs, rules: newConfig.rules)
             tailer.configure(newConfig.inputs, into: &monitor, now: now)
+            journals.configure(newConfig.inputs)
             collect(now: now)
             configLoadedAt = now
             lastReloadError = nil

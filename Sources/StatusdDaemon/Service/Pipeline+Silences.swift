@@ -51,9 +51,14 @@ extension Pipeline {
         }.get()
     }
 
-    /// The silences in force now.
+    /// The silences in force now, then those scheduled to start later (`--start`).
     public func activeSilences() -> [Silence] {
-        lock.withLock { checkpoints.silences.active(at: clock()) }
+        lock.withLock {
+            let now = clock()
+            checkpoints.silences.load(now: now)
+            let list = checkpoints.silences.list
+            return list.active(at: now) + list.pending(at: now).filter { !$0.isActive(at: now) }
+        }
     }
 
     /// The silence that keeps `t` from being sent, if any (recording silenced episodes so their
@@ -61,12 +66,14 @@ extension Pipeline {
     func silence(for t: AlertTransition, now: Int64) -> Silence? {
         let store = checkpoints.silences
         store.load(now: now)
-        guard !store.list.silences.isEmpty || !store.list.quietEpisodes.isEmpty else { return nil }
+        // A maintenance window in force counts as a silence, recorded the same way.
+        let maintenance = maintenanceSilence(for: t, now: now)
+        guard !store.list.silences.isEmpty || !store.list.quietEpisodes.isEmpty || maintenance != nil else { return nil }
         do {
-            return try store.update(now: now) { $0.swallows(rule: t.rule, group: t.group, alertID: t.alertID, kind: t.kind, at: now) }
+            return try store.update(now: now) { $0.swallows(rule: t.rule, group: t.group, alertID: t.alertID, kind: t.kind, at: now, also: maintenance) }
         } catch {
             logger.error("cannot write the silences file: \(error)", metadata: ["path": "\(store.path)"])
-            return store.list.covering(rule: t.rule, group: t.group, at: now)
+            return store.list.covering(rule: t.rule, group: t.group, at: now) ?? maintenance
         }
     }
 }

@@ -14,7 +14,7 @@ extension Pipeline {
                 let t = monitor.tally(of: input.name) ?? InputTally(windowSeconds: 1)
                 inputs.append(InputReport(
                     name: input.name, format: input.format.rawValue, paths: input.paths,
-                    files: tailer.reports(for: input.name), totals: t.totals,
+                    files: tailer.reports(for: input.name) + journals.reports(for: input.name), totals: t.totals,
                     linesPerSecond: lineRates[input.name]?.perSecond ?? 0, tooLate: t.tooLate, outOfRange: t.outOfRange))
                 let waiting = tailer.waitingFiles(for: input.name)
                 inputs[inputs.count - 1].waitingFiles = waiting.count
@@ -22,15 +22,18 @@ extension Pipeline {
             }
             let names = monitor.inputs.map(\.name)
             let silences = checkpoints.silences.active(at: now)
-            let rules = monitor.rules.map { r in
+            var rules = monitor.rules.map { r in
                 RuleReport(r, inputNames: names) { rule, group in silences.contains { $0.covers(rule: rule, group: group, at: now) } }
             }
+            annotate(&rules, now: now)
+            let scheduled = checkpoints.silences.list.pending(at: now).filter { !$0.isActive(at: now) }
             var report = StatusReport(
                 version: version, pid: getpid(), startedAt: CivilTime.iso8601(startedAt), uptimeSeconds: Pipeline.monotonicSeconds() - startedMonotonic,
                 config: configPath, configLoadedAt: CivilTime.iso8601(configLoadedAt), lastReloadError: lastReloadError,
                 inputs: inputs, rules: rules, sinks: board.reports(outbox: outbox), transitions: recent.map(TransitionReport.init),
-                silences: silences.map(SilenceReport.init), health: healthReport(now: now))
+                silences: (silences + scheduled).map(SilenceReport.init), health: healthReport(now: now))
             if monitor.clockReport.steps > 0 { report.clock = monitor.clockReport }
+            if !config.maintenance.isEmpty { report.maintenance = config.maintenance.map { MaintenanceReport($0, now: now) } }
             return report
         }
     }

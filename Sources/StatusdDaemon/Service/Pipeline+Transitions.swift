@@ -24,8 +24,11 @@ extension Pipeline {
                 logger.info("rule \(t.rule) \(t.kind.rawValue) not sent: silenced by \(s.id)", metadata: ["rule": "\(t.rule)"])
                 continue
             }
+            // Escalation, acknowledgements, who got the firing (Pipeline+Lifecycle).
+            var t = t
+            guard let sinks = lifecycleSinks(for: &t, now: now) else { continue }
             if echoToStderr { StderrAlertEcho.write(t) }
-            if outbox.enqueue(t, sinks: sinks(for: t), now: now) != nil { queued = true }
+            if outbox.enqueue(t, sinks: sinks, now: now) != nil { queued = true }
         }
         if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
         saveCheckpoint(now: now, force: true)

@@ -11,6 +11,8 @@ public final class Pipeline: @unchecked Sendable {
     let lock = NSLock()
     var config: StatusdConfig
     let tailer: Tailer
+    /// Inputs that read journald (`journal:`).
+    let journals: JournalReader
     var monitor: Monitor
     var outbox = Outbox()
     let board: SinkBoard
@@ -62,6 +64,7 @@ public final class Pipeline: @unchecked Sendable {
         self.logger = logger
         self.clock = clock
         self.tailer = Tailer(logger: logger)
+        self.journals = JournalReader(logger: logger)
         self.checkpoints = CheckpointStore(directory: config.stateDir, logger: logger)
         self.monitor = Monitor(inputs: config.inputs, rules: config.rules, clock: .live)
         self.startedAt = clock()
@@ -77,6 +80,8 @@ public final class Pipeline: @unchecked Sendable {
             let now = clock()
             restoreCheckpoint(now: now)
             tailer.configure(config.inputs, into: &monitor, now: now)
+            journals.configure(config.inputs)
+            journals.read(into: &monitor, now: now)
             catchUp(now: now)
             collect(now: now)
             lastFullScan = now
@@ -100,6 +105,7 @@ public final class Pipeline: @unchecked Sendable {
                 let now = clock()
                 let before = linesCounted()
                 tailer.handleEvents(into: &monitor, now: now)
+                journals.read(into: &monitor, now: now)
                 let counted = linesCounted() - before
                 // A limit crossed by the lines just read fires now, not when their second ends.
                 if counted > 0 { monitor.evaluateOpenSecond() }
@@ -166,6 +172,7 @@ public final class Pipeline: @unchecked Sendable {
             let full = now - lastFullScan >= 10
             if full { lastFullScan = now }
             tailer.tick(into: &monitor, now: now, fullScan: full)
+            journals.read(into: &monitor, now: now)
             // The wall clock closes a second only once everything written was read: a backlog
             // is evaluated by its own lines' times, as replay does.
             if catchUp(now: now) { monitor.advance(wallClock: now) }
@@ -174,6 +181,7 @@ public final class Pipeline: @unchecked Sendable {
                 lineRates[input.name, default: LineRate()].sample(lines: input.tally.totals.lines, at: now)
             }
             expireOld(now: now)
+            escalate(now: now)
             checkHealth(now: now)
             saveCheckpoint(now: now)
             // Once a backlog (16 MB or more since the last time) is read, what reading it

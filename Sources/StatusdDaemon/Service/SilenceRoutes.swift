@@ -11,7 +11,7 @@ enum SilenceRoutes {
             return json(200, pipeline.activeSilences().map(SilenceReport.init))
         case ("POST", "/silences"):
             guard let request = try? StatusJSON.decode(SilenceRequest.self, from: body) else {
-                return .text(400, "expected JSON: {\"rule\": ..., \"group\": ..., \"for_seconds\": ..., \"reason\": ...}\n")
+                return .text(400, "expected JSON: {\"rule\": ..., \"group\": ..., \"for_seconds\": ..., \"reason\": ..., \"start\": ...}\n")
             }
             do {
                 return json(200, SilenceReport(try pipeline.addSilence(request)))

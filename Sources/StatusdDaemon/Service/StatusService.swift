@@ -5,7 +5,8 @@ import StatusdClient
 import StatusdCore
 
 /// Serves the status socket: `GET /status` (JSON), `GET /status?format=text`, `GET /healthz`, and
-/// the silences (`GET /silences`, `POST /silences`, `DELETE /silences/ID`).
+/// the silences (`GET /silences`, `POST /silences`, `DELETE /silences/ID`), and acknowledgements
+/// (`POST /ack`).
 public struct StatusService: Service {
     let server: StatusServer
 
@@ -21,6 +22,7 @@ public struct StatusService: Service {
         if path == "/silences" || path.hasPrefix("/silences/") {
             return SilenceRoutes.route(method: method, path: path, body: body, pipeline: pipeline)
         }
+        if path == "/ack" { return AckRoutes.route(method: method, body: body, pipeline: pipeline) }
         guard method == "GET" || method == "HEAD" else {
             return .init(status: 405, contentType: "text/plain", body: Array("only GET\n".utf8))
         }

@@ -136,6 +136,6 @@ final class TailedFile {
     var report: FileReport {
         let shown = isOpen || state == .draining ? state.rawValue : waitingSince != nil ? "waiting" : "idle"
         return FileReport(path: path, state: shown, offset: offset, size: size, error: waitError, detectedFormat: decoder.detectedFormat?.rawValue,
-                          detectedShape: decoder.detectedShape)
+                          detectedShape: decoder.detectedShape, wrapper: decoder.detectedWrapper?.rawValue)
     }
 }

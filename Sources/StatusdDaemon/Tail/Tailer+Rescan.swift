@@ -53,6 +53,7 @@ extension Tailer {
         }
         for input in inputs { scannedInputs.insert(input.config.name) }
         resume = [:]
+        pruneLinks()
         // Files that vanished from a rescan's error list are fine again.
         // Only a path that is gone (ENOENT): one that still fails (ELOOP, ENOTDIR) stays reported.
         for path in errors.keys where !matched.contains(where: { $0.path == path }) && access(path, F_OK) != 0 && errno == ENOENT {
@@ -115,6 +116,7 @@ extension Tailer {
             if saved == nil, start == .beginning, let end = finishedOffset(of: f) { f.offset = end }
             active[path] = f
             generation &+= 1
+            followLink(path)
             if errors.removeValue(forKey: path) != nil { logger.notice("can read \(path) again") }
             logger.info("following \(path)", metadata: ["input": "\(config.name)", "offset": "\(f.offset)"])
             read(f, into: &sink, now: now)

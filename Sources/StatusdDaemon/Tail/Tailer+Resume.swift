@@ -16,10 +16,13 @@ extension Tailer {
     func resumeRotated<S: LineSink>(_ rotated: RescanPlan.RotatedWhileDown, into sink: inout S, now: Int64) {
         let cp = rotated.checkpoint
         let input = inputs[rotated.input].config
-        let found = PathPattern.listDirectory(PathPattern(cp.path).directory).first { path in
-            if case .success(let st) = FileStat.path(path) { return FileIdentity(st) == cp.identity }
-            return false
-        }
+        // A symlink's file (Kubernetes) was rotated where the link points: look there too.
+        let found = ([PathPattern(cp.path).directory] + linkDirectory(of: cp.path)).lazy.compactMap { dir in
+            PathPattern.listDirectory(dir).first { path in
+                if case .success(let st) = FileStat.path(path) { return FileIdentity(st) == cp.identity }
+                return false
+            }
+        }.first
         resume[cp.identity] = nil
         guard let path = found else {
             logger.warning("\(cp.path) was rotated away while statusd was down and cannot be found uncompressed; its unread end is lost",

@@ -43,6 +43,8 @@ final class Tailer {
     var budgetCap = Int.max
     /// A rescan could not finish or a closed file's path holds another file now: scan at the next tick.
     var rescanWanted = false
+    /// Followed paths that are symlinks, by the file they point to (`Tailer+Links`).
+    var linkTargets: [String: String] = [:]
     /// A drained file, closed: where it ended.
     struct Finished {
         var offset: UInt64
@@ -111,7 +113,7 @@ final class Tailer {
     }
 
     /// Every directory a pattern lives in.
-    var directories: Set<String> { Set(inputs.flatMap { $0.patterns.map(\.directory) }) }
+    var directories: Set<String> { Set(inputs.flatMap { $0.patterns.map(\.directory) }).union(linkDirectories) }
 
     /// `true` when an input with `poll: true` has a pattern in `dir`.
     func isPolled(_ dir: String) -> Bool {
@@ -122,10 +124,10 @@ final class Tailer {
 
     /// Handles queued inotify events; reads what was written.
     func handleEvents<S: LineSink>(into sink: inout S, now: Int64) {
-        guard let events = watcher.drain(isOpen: { active[$0] != nil }) else { return }
+        guard let events = watcher.drain(isOpen: { active[$0] != nil || linkTargets[$0] != nil }) else { return }
         for move in events.renames { adoptUnseen(move.from, renamedTo: move.to, into: &sink, now: now) }
         for path in events.modified {
-            if let f = active[path] { read(f, into: &sink, now: now) }
+            if let f = active[path] ?? linkTargets[path].flatMap({ active[$0] }) { read(f, into: &sink, now: now) }
         }
         if events.unknownWrite || events.rescanNeeded {
             for f in draining { read(f, into: &sink, now: now) }

@@ -10,7 +10,9 @@ final class Nginx {
 
     /// `vhosts`: one `server_name` each (the first the default server), and a log whose lines start
     /// with `$host:$server_port`, as Apache's vhost_combined.
-    init(dir: TempDir, vhosts: [String] = []) throws {
+    /// `syslogTag`: nginx also sends each access line to journald's syslog socket with this tag
+    /// (`access_log syslog:server=unix:...`), beside the file.
+    init(dir: TempDir, vhosts: [String] = [], syslogTag: String? = nil) throws {
         guard let bin = Self.binary else { throw CocoaError(.executableNotLoadable) }
         port = try Self.freePort()
         accessLog = dir.file("nginx-access.log")
@@ -37,6 +39,7 @@ final class Nginx {
         http {
             log_format vhost '$host:$server_port $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
             access_log \(accessLog) \(logFormat);
+            \(syslogTag.map { "access_log syslog:server=unix:/run/systemd/journal/dev-log,tag=\($0),nohostname \(logFormat);" } ?? "")
             client_body_temp_path \(d)/client_body;
             proxy_temp_path \(d)/proxy;
             fastcgi_temp_path \(d)/fastcgi;

@@ -119,6 +119,11 @@ public struct ChatContent: Sendable, Equatable {
             }
         }
         if t.late { facts.append(Fact(name: "Late", value: Line([.text("seen at \(CivilTime.clock(t.seenAt)), read from a backlog")]))) }
+        // Escalation (`after:`) and `statusd ack` (the reason is untrusted text, cleaned per service).
+        if let after = t.escalatedAfter { facts.append(Fact(name: "Escalated", value: Line([.text("still firing \(DurationText.format(after)) after it fired")]))) }
+        if let at = t.acknowledgedAt {
+            facts.append(Fact(name: "Acknowledged", value: Line([.text("at \(CivilTime.clock(at))")] + (t.ackReason.map { [.text(": "), .untrusted($0)] } ?? []))))
+        }
         self.facts = facts
         // A link too long to be a link is left out rather than cut into a wrong one.
         self.link = (link?.render(t, host: host)).flatMap { $0.utf8.count <= 2048 ? $0 : nil }

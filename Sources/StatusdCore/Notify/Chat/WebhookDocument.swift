@@ -42,6 +42,9 @@ public enum WebhookDocument {
             ("text", .string(AlertMessage.render(t))),
             ("top_paths", labelCounts(t.topPaths)),
             ("top_hosts", labelCounts(t.topHosts)),
+            ("escalated_after_seconds", t.escalatedAfter.map { .int($0) } ?? .null),
+            ("acknowledged_at", t.acknowledgedAt.map { .string(CivilTime.iso8601($0)) } ?? .null),
+            ("ack_reason", t.ackReason.map { .string($0) } ?? .null),
         ]
         return .object(doc)
     }

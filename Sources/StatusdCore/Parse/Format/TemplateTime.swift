@@ -29,7 +29,7 @@ enum TemplateTime {
         case .epochSeconds, .epochMillis, .epochMicros:
             var j = i
             var v: Int64 = 0
-            while j < n, ASCII.isDigit(p[j]), j - i < 19 {
+            while j < n, ASCII.isDigit(p[j]), j - i < 18 {  // 18 digits fit in Int64; 19 nines do not
                 v = v * 10 + Int64(ASCII.digit(p[j]))
                 j += 1
             }
@@ -173,7 +173,7 @@ enum Strftime {
             case .epoch:
                 var v: Int64 = 0
                 let s = j
-                while j < n, ASCII.isDigit(p[j]), j - s < 19 { v = v * 10 + Int64(ASCII.digit(p[j])); j += 1 }
+                while j < n, ASCII.isDigit(p[j]), j - s < 18 { v = v * 10 + Int64(ASCII.digit(p[j])); j += 1 }
                 guard j > s else { return nil }
                 epoch = v
             case .monthName: guard let m = word(months, full: false) else { return nil }; month = m + 1

@@ -1,0 +1,44 @@
+import StatusdCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Followed paths that are symlinks: Kubernetes' `/var/log/containers/*.log` point into
+/// `/var/log/pods/<pod>/<container>/0.log`. The runtime writes (and the kubelet rotates) in the
+/// target's directory, where a watch on the pattern's directory hears nothing, so the target's
+/// directory is watched too and its events are mapped back to the path that is followed.
+extension Tailer {
+    /// Records `path`'s target when it is a symlink and watches the target's directory.
+    func followLink(_ path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(path, nil) else { return }
+        let target = String(cString: resolved)
+        free(resolved)
+        guard target != path else { return }
+        linkTargets[target] = path
+        let dir = Self.directory(of: target)
+        if !watcher.isWatched(dir), !watcher.pollingDirectories.contains(dir) { watcher.watch(dir, polled: isPolled(dir)) }
+    }
+
+    /// The directory `path` points into when it is a symlink to another directory's file.
+    func linkDirectory(of path: String) -> [String] {
+        guard let resolved = realpath(path, nil) else { return [] }
+        let target = String(cString: resolved)
+        free(resolved)
+        let dir = Self.directory(of: target)
+        return target == path || dir == Self.directory(of: path) ? [] : [dir]
+    }
+
+    /// Targets' directories, watched beside the patterns' own.
+    var linkDirectories: Set<String> { Set(linkTargets.keys.map(Self.directory(of:))) }
+
+    /// Forgets targets of paths no longer followed.
+    func pruneLinks() {
+        linkTargets = linkTargets.filter { active[$0.value] != nil }
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}
