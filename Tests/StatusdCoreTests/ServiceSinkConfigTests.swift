@@ -79,6 +79,7 @@ struct ServiceSinkConfigTests {
           - {name: m4, type: email, smtp: "smtp.example.org:587", from: a@b, to: [c@d], url: "https://x.example"}
           - {name: pd2, type: pagerduty, routing_key: "with space SECRET6"}
           - {name: pd3, type: pagerduty, routing_key: SECRET7, routing_key_env: PD_KEY}
+          - {name: mx2, type: matrix, url: "https://m.example", token: SECRET8, room: "#ops:example.org"}
         """)
         #expect(e.contains("sink `pd` needs `routing_key`"))
         #expect(e.contains("its credential is `api_key`"))
@@ -91,7 +92,8 @@ struct ServiceSinkConfigTests {
         #expect(e.contains("it takes `smtp: host:port`, not `url`"))
         #expect(e.contains("white space or control characters"))
         #expect(e.contains("more than one of `routing_key`"))
-        for n in 1...7 { #expect(!e.contains("SECRET\(n)") && !e.contains("SECRETROUTINGKEY\(n)") && !e.contains("SECRETAPIKEY\(n)"), "secret \(n) quoted: \(e)") }
+        #expect(e.contains("`room` must be a room id"))
+        for n in 1...8 { #expect(!e.contains("SECRET\(n)") && !e.contains("SECRETROUTINGKEY\(n)") && !e.contains("SECRETAPIKEY\(n)"), "secret \(n) quoted: \(e)") }
         #expect(!e.contains("SECRETTG3") && !e.contains("SECRETMX4") && !e.contains("SECRETPW5"))
     }
 

@@ -40,6 +40,11 @@ extension ConfigLoader {
                 reader.fail(v, "`\(key)` must be 1-255 printable characters without spaces")
                 return false
             }
+            // The send API takes a room id, not an alias (`#ops:example.org` would need a lookup).
+            if key == "room", !(text.hasPrefix("!") && text.contains(":")) {
+                reader.fail(v, "`room` must be a room id such as !abcdef:example.org (in Element: room settings, Advanced), not an alias")
+                return false
+            }
             if key == "room" { s.settings.room = text } else { s.settings.chatID = text }
         case "smtp":
             guard let text = reader.scalar(v, key) else { return false }

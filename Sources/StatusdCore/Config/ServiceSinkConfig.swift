@@ -25,7 +25,7 @@ public struct ServiceSinkSettings: Sendable, Equatable {
     public var chatID: String?
     /// `opsgenie`: `region: eu` for `https://api.eu.opsgenie.com` (when `url` is not given).
     public var region: String?
-    /// `matrix`: the room id (`!abc:example.org`) or alias.
+    /// `matrix`: the room id (`!abc:example.org`; the send API takes no alias).
     public var room: String?
     /// `email`: the submission server (`smtp: host:port`).
     public var smtpHost: String?
