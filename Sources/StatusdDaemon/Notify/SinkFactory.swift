@@ -17,6 +17,13 @@ public enum SinkFactory {
         public var secret: String?
         /// Every URL (`url` first): an Alertmanager cluster's members.
         public var urls: [SinkURL] = []
+        /// Where it sends, as statusd may show it: the URL's scheme and host, or a mail server.
+        public var display: String {
+            guard config.type == .email else { return url.display }
+            let s = config.service
+            let host = (s.smtpHost ?? "?").contains(":") ? "[\(s.smtpHost ?? "")]" : (s.smtpHost ?? "?")
+            return "smtp://\(host):\(s.smtpPort) (\(s.tls.rawValue))"
+        }
         /// A paging, push or mail sink's credential (`routing_key`, `api_key`, `token`, `password`).
         public var credential: String?
     }
