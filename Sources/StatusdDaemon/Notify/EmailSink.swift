@@ -30,7 +30,7 @@ public struct EmailSink: AlertSink, TestableSink {
         limiter = RateLimiter.forKind(.email)
     }
 
-    public var display: String { "smtp://\(client.where_) (\(client.server.tls.rawValue))" }
+    public var display: String { "smtp://\(client.address) (\(client.server.tls.rawValue))" }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 

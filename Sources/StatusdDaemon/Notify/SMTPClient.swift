@@ -35,7 +35,8 @@ struct SMTPClient: Sendable {
         self.timeout = timeout
     }
 
-    var where_: String { server.host.contains(":") ? "[\(server.host)]:\(server.port)" : "\(server.host):\(server.port)" }
+    /// `host:port` (`[::1]:25`), as errors and status name the server.
+    var address: String { server.host.contains(":") ? "[\(server.host)]:\(server.port)" : "\(server.host):\(server.port)" }
 
     func send(_ message: [UInt8], envelope: EmailMessage.Envelope) async -> DeliveryOutcome {
         let (stream, continuation) = AsyncStream.makeStream(of: Result<SMTPReply, any Error>.self)
@@ -96,7 +97,7 @@ struct SMTPClient: Sendable {
                           replies: inout AsyncStream<Result<SMTPReply, any Error>>.AsyncIterator) async throws -> DeliveryOutcome {
         func next(_ step: String) async throws -> SMTPReply {
             guard let r = await replies.next() else {
-                throw Stop(outcome: .retry(reason: "the server at \(where_) closed the connection or did not answer in time (at \(step))", after: nil))
+                throw Stop(outcome: .retry(reason: "the server at \(address) closed the connection or did not answer in time (at \(step))", after: nil))
             }
             return try r.get()
         }
@@ -104,9 +105,9 @@ struct SMTPClient: Sendable {
             let r = try await next(step)
             switch SMTPVerdict.classify(r, step: step, expected: range) {
             case .proceed: return r
-            case .retry(let why): throw Stop(outcome: .retry(reason: why + " (\(where_))", after: nil))
-            case .reject(let why): throw Stop(outcome: .rejected(reason: why + " (\(where_))"))
-            case .disable(let why): throw Stop(outcome: .disable(reason: why + " (\(where_))"))
+            case .retry(let why): throw Stop(outcome: .retry(reason: why + " (\(address))", after: nil))
+            case .reject(let why): throw Stop(outcome: .rejected(reason: why + " (\(address))"))
+            case .disable(let why): throw Stop(outcome: .disable(reason: why + " (\(address))"))
             }
         }
         // A write that fails on a closed channel says little; the reason (a TLS handshake that
@@ -126,7 +127,7 @@ struct SMTPClient: Sendable {
         var ehlo = try await expect("EHLO", 250...250)
         if server.tls == .starttls {
             guard ehlo.extensions.contains("STARTTLS") else {
-                throw Stop(outcome: .disable(reason: "the server at \(where_) offers no STARTTLS (set `tls: implicit` or, for a relay on this host, `tls: none`)"))
+                throw Stop(outcome: .disable(reason: "the server at \(address) offers no STARTTLS (set `tls: implicit` or, for a relay on this host, `tls: none`)"))
             }
             try await say("STARTTLS\r\n")
             _ = try await expect("STARTTLS", 220...220)
@@ -160,12 +161,12 @@ struct SMTPClient: Sendable {
             let r = try await next("RCPT TO")
             switch r.code {
             case 250...259: accepted += 1
-            case 400..<500: throw Stop(outcome: .retry(reason: "SMTP RCPT TO: \(r.text) (\(where_))", after: nil))
+            case 400..<500: throw Stop(outcome: .retry(reason: "SMTP RCPT TO: \(r.text) (\(address))", after: nil))
             default: refused.append(r.text)
             }
         }
         guard accepted > 0 else {
-            throw Stop(outcome: .rejected(reason: "SMTP RCPT TO: every recipient was refused: \(refused.first ?? "") (\(where_))"))
+            throw Stop(outcome: .rejected(reason: "SMTP RCPT TO: every recipient was refused: \(refused.first ?? "") (\(address))"))
         }
         try await say("DATA\r\n")
         _ = try await expect("DATA", 354...354)
@@ -186,7 +187,7 @@ struct SMTPClient: Sendable {
         if text.contains("refused") || text.contains("ECONNREFUSED") { what = "connection refused" } else if error is NIOSSLError || text.contains("SSL") || text.contains("handshake") {
             what = "TLS failed: \(text.prefix(200))"
         } else if text.contains("connectTimeout") || text.contains("timed out") { what = "connect timeout" } else { what = String(text.prefix(200)) }
-        return "\(what) (\(where_))"
+        return "\(what) (\(address))"
     }
 
     static func isIPAddress(_ host: String) -> Bool {
