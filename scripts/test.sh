@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO="sudo"
-need=(libsystemd-dev zlib1g-dev pkg-config systemd nginx-light logrotate curl python3 lintian binutils chromium fonts-dejavu-core prometheus prometheus-alertmanager apache2 haproxy faketime python3-seccomp openssl tzdata)
+need=(libsystemd-dev zlib1g-dev pkg-config systemd nginx-light logrotate curl python3 lintian binutils chromium fonts-dejavu-core prometheus prometheus-alertmanager apache2 haproxy faketime python3-seccomp openssl tzdata python3-aiosmtpd)
 missing=()
 for p in "${need[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

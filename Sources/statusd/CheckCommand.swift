@@ -26,6 +26,7 @@ struct Check: ParsableCommand {
             case .failure(let e): resolutionErrors += e.errors
             case .success(let resolved):
                 redactor.add(resolved.flatMap { [$0.url.secretValue] + $0.urls.map(\.secretValue) + ($0.secret.map { [$0] } ?? []) })
+                redactor.add(resolved.compactMap(\.credential))
             }
             if let m = c.metrics {
                 switch MetricsAccessFactory.resolve(m) {
@@ -51,7 +52,10 @@ struct Check: ParsableCommand {
                 }
             }
             for s in c.sinks {
-                if let url = SinkURL(Self.inlineURL(s) ?? ""), url.scheme == "http", !url.isLoopback {
+                if s.type == .email, s.service.tls == .none, let host = s.service.smtpHost, !ServiceSinkCheck.isLoopback(host) {
+                    warnings.append("\(s.place.file):\(s.place.line):\(s.place.column): sink `\(s.name)` sends mail without TLS to \(host) (`tls: none`)")
+                }
+                if s.type != .email, let url = SinkURL(Self.inlineURL(s) ?? ""), url.scheme == "http", !url.isLoopback {
                     warnings.append("\(s.urlPlace.file):\(s.urlPlace.line):\(s.urlPlace.column): sink `\(s.name)` posts over plain http to \(url.host): its URL and the alerts travel unencrypted")
                 }
             }
@@ -96,6 +100,9 @@ struct Check: ParsableCommand {
         for s in c.sinks {
             for u in s.allURLs { if case .file(let p) = u { out.append((p, s.urlPlace, "sink `\(s.name)`'s url_file")) } }
             if case .file(let p) = s.secret { out.append((p, s.secretPlace ?? s.place, "sink `\(s.name)`'s secret_file")) }
+            if case .file(let p) = s.service.credential, let key = s.type.credentialKey {
+                out.append((p, s.service.credentialPlace ?? s.place, "sink `\(s.name)`'s \(key)_file"))
+            }
         }
         if let m = c.metrics, case .file(let p) = m.credential {
             out.append((p, m.secretPlace ?? m.listenPlace ?? ConfigPlace(file: "-", line: 1, column: 1),

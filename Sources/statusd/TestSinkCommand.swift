@@ -9,7 +9,8 @@ struct TestSink: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test-sink",
         abstract: "Send a test message through a configured sink and print the HTTP outcome.",
-        discussion: "Exit codes: 0 delivered (2xx), 1 refused or failing, 2 no such sink or a config error.")
+        discussion: "Exit codes: 0 delivered (2xx; for email, accepted after DATA), 1 refused or failing, 2 no such sink or a config error. "
+            + "PagerDuty and Opsgenie get a test alert that is resolved or closed at once.")
 
     @Argument(help: "The sink's name, as in `sinks:`.")
     var name: String
@@ -48,7 +49,8 @@ struct TestSink: AsyncParsableCommand {
             let started = Date()
             let (outcome, status) = await sink.sendTest(now: Int64(Date().timeIntervalSince1970))
             let ms = Int(Date().timeIntervalSince(started) * 1000)
-            let code = status.map { "HTTP \($0)" } ?? "no HTTP answer"
+            // Mail has no HTTP status: the SMTP server's acceptance after DATA is the delivery.
+            let code = status.map { "HTTP \($0)" } ?? (sink.type == "email" ? "accepted by the SMTP server" : "no HTTP answer")
             switch outcome {
             case .delivered:
                 print("delivered: \(code) in \(ms) ms")

@@ -278,6 +278,8 @@ struct SinkDeliveryTests {
         try rx.start()
         let sinks = ["slack", "mattermost", "discord", "teams", "googlechat", "webhook"]
             .map { "  - {name: \($0), type: \($0), url: \"\(rx.url("/" + $0))\"}" }.joined(separator: "\n")
+            + "\n" + ServiceSinkTests.serviceSinks(rx, dir0)
+        try ServiceSinkTests.writeSecrets(dir0)
         let run = try Run("inject", config: { Self.config($0, sinks: sinks) })
         defer { run.daemon.stop() }
         #expect(run.daemon.waitReady(), "daemon never answered: \(run.daemon.stderrText)")
@@ -289,7 +291,7 @@ struct SinkDeliveryTests {
         fh.write(Data(AccessLines.make(200, count: 20).utf8))
         for bad in corpus { fh.write(Data(RawLines.make(500, count: 1, path: bad, agent: bad))) }
         try fh.close()
-        #expect(Proc.waitFor(20) { rx.delivered().count >= 6 }, "got \(rx.requests().count); \(run.daemon.stderrText)")
+        #expect(Proc.waitFor(20) { rx.delivered().count >= 11 }, "got \(rx.requests().count); \(run.daemon.stderrText)")
         let raw = ["<!channel>", "<!here>", "@everyone", "@here", "<@U12345>", "<users/all>", "<at>", "evil.example", "**bold**", "AAAAAAAAAAAAAAAAAAAA"]
         for r in rx.requests() {
             for bad in raw { #expect(!r.body.contains(bad), "\(r.path) carried \(bad)") }

@@ -63,7 +63,7 @@ struct SinkConfigTests {
         guard case .failure(let e) = result else { Issue.record("loaded"); return }
         let text = e.description
         #expect(!text.contains("SECRETTOKEN") && !text.contains("TOPSECRET") && !text.contains("short") && !text.contains("ftp://"))
-        #expect(text.contains("s.yaml:4:24: `type` must be one of slack, mattermost, discord, teams, googlechat, webhook, alertmanager, not `slak`"))
+        #expect(text.contains("s.yaml:4:24: `type` must be one of slack, mattermost, discord, teams, googlechat, webhook, alertmanager, pagerduty, opsgenie, email, ntfy, telegram, matrix, not `slak`"))
         #expect(text.contains("s.yaml:4:35: `url` must be an http:// or https:// URL with a host"))
         #expect(text.contains("more than one of `url`, `url_file` and `url_env`"))
         #expect(text.contains("sink name `journal` is taken"))

@@ -53,6 +53,8 @@ public struct AlertTransition: Sendable, Equatable, Codable {
     public var topPaths: [LabelCount]?
     public var topHosts: [LabelCount]?
     public var byCode: [CodeLabels]?
+    /// The rule's `runbook` template, as written (rendered per message, like a sink's `link`).
+    public var runbook: String?
     /// Set on a firing sent to an escalation sink (`after:`): how long it had fired by then.
     public var escalatedAfter: Int64?
     /// Set on the notices after `statusd ack`: when, and why (untrusted text, cleaned where shown).
@@ -89,6 +91,7 @@ public struct AlertTransition: Sendable, Equatable, Codable {
         self.firedAt = firedAt
         self.peakRate = state.peakRate
         self.sinks = rule.sinks
+        self.runbook = rule.runbook?.template
         if kind.notifies, let fired = firedAt {
             alertID = AlertTransition.alertID(rule: rule.name, group: group, track: track, firedAt: fired)
             sequence = state.sequence
@@ -134,6 +137,7 @@ public struct AlertTransition: Sendable, Equatable, Codable {
         case seenAt = "seen_at", firedAt = "fired_at", peakRate = "peak_rate", sinks
         case topPaths = "top_paths", topHosts = "top_hosts", byCode = "by_code"
         case escalatedAfter = "escalated_after", acknowledgedAt = "acknowledged_at", ackReason = "ack_reason"
+        case runbook
     }
 }
 

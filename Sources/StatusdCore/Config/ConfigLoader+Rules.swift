@@ -10,7 +10,7 @@ import Yams
 extension ConfigLoader {
     /// Every shared key, in the order an unknown key's message lists them.
     static let sharedRuleKeys = ["name", "match", "for", "resolve_for", "keep_firing_for", "repeat", "flap_limit",
-                                 "severity", "inputs", "group_by", "max_groups", "inhibits", "sinks"]
+                                 "severity", "inputs", "group_by", "max_groups", "inhibits", "sinks", "runbook"]
     static var ruleKeys: [String] { sharedRuleKeys + ConditionReader.keys }
 
     mutating func rule(_ node: Node) -> Rule? {
@@ -56,6 +56,7 @@ extension ConfigLoader {
                     if !groupBy.contains(g) { groupBy.append(g) }
                 }
             case "sinks": continue // read by `routed` (ConfigLoader+Sinks.swift)
+            case "runbook": continue // read by `withRunbook` (ConfigLoader+Sinks.swift)
             case _ where ConditionReader.keys.contains(key):
                 if !condition.read(key, v, &reader) { ok = false }
             default:
@@ -84,7 +85,7 @@ extension ConfigLoader {
         rule.maxGroups = maxGroups
         rule.groupBy = groupBy
         rule.inhibits = inhibits
-        return routed(rule, map["sinks"])
+        return withRunbook(routed(rule, map["sinks"]), map["runbook"])
     }
 
     /// Rules only inhibit rules that exist, and not themselves.

@@ -8,7 +8,7 @@ import Yams
 /// prints `<redacted>`.
 extension ConfigLoader {
     /// Keys whose values are secrets wherever they appear.
-    static let secretKeys: Set<String> = ["url", "urls", "secret", "password", "bearer_token", "token"]
+    static let secretKeys: Set<String> = ["url", "urls", "secret", "password", "bearer_token", "token", "routing_key", "api_key"]
 
     /// Every secret-looking value in the tree.
     static func secretValues(in node: Node) -> [String] {
@@ -50,7 +50,7 @@ extension StatusdConfig {
     public var inlineSecrets: [String] {
         var out: [String] = []
         for s in sinks {
-            for source in s.allURLs + (s.secret.map { [$0] } ?? []) {
+            for source in (s.service.defaultURL ? [] : s.allURLs) + (s.secret.map { [$0] } ?? []) + (s.service.credential.map { [$0] } ?? []) {
                 if case .inline(let v) = source { out.append(v) }
             }
         }

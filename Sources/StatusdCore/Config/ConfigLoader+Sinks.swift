@@ -6,7 +6,7 @@ import Yams
 extension ConfigLoader {
     static let sinkKeys = ["name", "type", "url", "url_file", "url_env", "secret", "secret_file", "secret_env",
                            "severities", "link", "max_age",
-                           "urls", "payload", "resend_interval", "resend_resolved_for", "generator_url", "after"]
+                           "urls", "payload", "resend_interval", "resend_resolved_for", "generator_url", "after"] + serviceSinkKeys
 
     /// The name of the always-on journald sink: no configured sink may take it.
     public static let journalSinkName = "journal"
@@ -21,6 +21,7 @@ extension ConfigLoader {
         var urls: [(SinkConfig.Source, Node)] = [], secrets: [(SinkConfig.Source, Node)] = []
         var severities: Set<Severity>?, link: LinkTemplate?, maxAge: Int64?, after: Int64?
         var am = AlertmanagerKeys()
+        var service = ServiceKeys()
         var ok = true
         let urlKeys = ["url", "url_file", "url_env", "urls"]
         for (k, v) in map {
@@ -78,6 +79,8 @@ extension ConfigLoader {
                 if let d = reader.duration(v, "after", within: 0...7 * 86_400) { after = d } else { ok = false }
             case "urls", "payload", "resend_interval", "resend_resolved_for", "generator_url":
                 if !alertmanagerKey(k.string ?? "", v, into: &am, urls: &urls) { ok = false }
+            case let key where Self.serviceSinkKeys.contains(key):
+                if !serviceKey(key, v, into: &service) { ok = false }
             default:
                 reader.unknownKey(k, in: "a sink", known: Self.sinkKeys)
                 ok = false
@@ -89,7 +92,11 @@ extension ConfigLoader {
             reader.fail(node, "\(label) needs a `type`: \(SinkConfig.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             ok = false
         }
-        if !map.keys.contains(where: { urlKeys.contains($0.string ?? "") }) { reader.fail(node, "\(label) needs one of `url`, `url_file` or `url_env`"); ok = false }
+        if let kind, kind.isService {
+            ok = checkServiceKeys(&service, kind: kind, label: label, node: node, urls: &urls) && ok
+        } else if !map.keys.contains(where: { urlKeys.contains($0.string ?? "") }) {
+            reader.fail(node, "\(label) needs one of `url`, `url_file` or `url_env`"); ok = false
+        }
         if urls.count > 1 {
             reader.fail(urls[1].1, "\(label) has more than one of `url`, `url_file` and `url_env`\(kind == .alertmanager ? " (or `urls`)" : ""): keep one")
             ok = false
@@ -104,6 +111,7 @@ extension ConfigLoader {
         var config = SinkConfig(name: name, type: kind, url: url.0, secret: secrets.first?.0, severities: severities, link: link,
                                 place: place(node))
         am.apply(to: &config)
+        config.service = service.settings
         config.urlPlace = place(url.1)
         config.secretPlace = secrets.first.map { place($0.1) }
         if let maxAge { config.maxAgeSeconds = maxAge }
@@ -159,11 +167,25 @@ extension ConfigLoader {
         }
     }
 
+    /// A rule's `runbook:` (the hook `ConfigLoader+Rules` calls): a link template, as `link`.
+    mutating func withRunbook(_ rule: Rule?, _ node: Node?) -> Rule? {
+        guard var rule, let node else { return rule }
+        guard let s = reader.scalar(node, "runbook") else { return nil }
+        switch LinkTemplate.parse(s) {
+        case .success(let t):
+            rule.runbook = t
+            return rule
+        case .failure(let e):
+            reader.fail(node, e.message.hasPrefix("`link`") ? "`runbook`" + e.message.dropFirst(6) : e.message)
+            return nil
+        }
+    }
+
     func place(_ node: Node) -> ConfigPlace {
         ConfigPlace(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
-    private mutating func envName(_ node: Node, _ what: String) -> String? {
+    mutating func envName(_ node: Node, _ what: String) -> String? {
         guard let s = reader.scalar(node, what) else { return nil }
         let ok = !s.isEmpty && s.utf8.enumerated().allSatisfy { i, c in
             (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F || (i > 0 && c >= 0x30 && c <= 0x39)

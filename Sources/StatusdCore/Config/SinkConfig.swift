@@ -6,6 +6,8 @@ public struct SinkConfig: Sendable, Equatable {
     /// The services statusd speaks to (`type:`).
     public enum Kind: String, Sendable, Equatable, CaseIterable, Codable {
         case slack, mattermost, discord, teams, googlechat, webhook, alertmanager
+        /// Paging, push and mail services (`ServiceSinkConfig.swift`).
+        case pagerduty, opsgenie, email, ntfy, telegram, matrix
     }
 
     /// What a `webhook` sink posts (`payload:`): statusd's own document, or Alertmanager's
@@ -61,6 +63,8 @@ public struct SinkConfig: Sendable, Equatable {
     public var afterSeconds: Int64?
     /// Where the sink is written: resolution errors (a missing url_file) point there.
     public var place: ConfigPlace
+    /// The paging, push and mail services' own keys (`routing_key`, `smtp`, `chat_id`, ...).
+    public var service = ServiceSinkSettings()
     /// Where its URL and secret are written.
     public var urlPlace: ConfigPlace
     public var secretPlace: ConfigPlace?
@@ -81,7 +85,9 @@ public struct SinkConfig: Sendable, Equatable {
     public func takes(_ severity: Severity) -> Bool { severities?.contains(severity) ?? true }
 
     /// The config holds a URL or a secret in plain text (`check` warns when others can read it).
-    public var hasInlineSecret: Bool { url.isInline || (secret?.isInline ?? false) }
+    public var hasInlineSecret: Bool {
+        (url.isInline && !service.defaultURL) || (secret?.isInline ?? false) || (service.credential?.isInline ?? false)
+    }
 
     /// `url` and the `urls` after it.
     public var allURLs: [Source] { [url] + extraURLs }

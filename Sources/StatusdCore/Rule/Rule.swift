@@ -35,6 +35,8 @@ public struct Rule: Sendable, Equatable {
     public var flapLimit: Int = 4
     /// Rules whose alerts for the same group are not sent while this one fires (`inhibits`).
     public var inhibits: [String] = []
+    /// A link put in every message of this rule (`runbook`, placeholders as a sink's `link`).
+    public var runbook: LinkTemplate?
 
     public init(
         name: String, match: StatusSet, condition: RuleCondition, forSeconds: Int64 = 0, resolveFor: Int64 = 0,

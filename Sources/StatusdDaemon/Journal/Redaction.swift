@@ -25,9 +25,13 @@ public enum Redaction {
     public static func add(config: StatusdConfig, resolved: [SinkFactory.Resolved], metricsCredential: String? = nil) {
         var values = config.inlineSecrets
         for r in resolved {
-            values.append(r.url.secretValue)
-            values += r.urls.map(\.secretValue)
+            // A service's public endpoint (and email's server address) is no secret.
+            if !r.config.service.defaultURL {
+                values.append(r.url.secretValue)
+                values += r.urls.map(\.secretValue)
+            }
             if let s = r.secret { values.append(s) }
+            if let c = r.credential { values.append(c) }
         }
         if let metricsCredential { values.append(metricsCredential) }
         add(values)

@@ -93,8 +93,17 @@ public struct HTTPAlertSink: AlertSink {
             if let signer { request.headers.add(name: "webhook-signature", value: signer.signature(id: id, timestamp: timestamp, body: body)) }
         }
         request.body = .bytes(ByteBuffer(bytes: body))
+        return await Self.execute(request, client: client, timeout: requestTimeout, url: url)
+    }
+
+    /// Sends one request and classifies the answer (`HTTPVerdict`, or `classify` for a service
+    /// with its own rules); the outcome names the host only. `secrets`: more text to keep out of
+    /// an error (a request URL holding a token).
+    static func execute(_ request: HTTPClientRequest, client: HTTPClient, timeout: TimeAmount, url: SinkURL, secrets: [String] = [],
+                        classify: (Int, String?, [UInt8], String, Int64) -> HTTPVerdict = HTTPVerdict.classify)
+        async -> (outcome: DeliveryOutcome, status: Int?) {
         do {
-            let response = try await client.execute(request, timeout: requestTimeout)
+            let response = try await client.execute(request, timeout: timeout)
             var answer: [UInt8] = []
             do {
                 for try await chunk in response.body {
@@ -103,11 +112,13 @@ public struct HTTPAlertSink: AlertSink {
             } catch {
                 // The status line is what counts; a body cut short does not change it.
             }
-            let verdict = HTTPVerdict.classify(status: Int(response.status.code), retryAfter: response.headers.first(name: "Retry-After"),
-                                               body: answer, host: url.host, now: Int64(Date().timeIntervalSince1970))
+            let verdict = classify(Int(response.status.code), response.headers.first(name: "Retry-After"), answer, url.host,
+                                   Int64(Date().timeIntervalSince1970))
             return (Self.outcome(verdict), Int(response.status.code))
         } catch {
-            return (.retry(reason: describe(error), after: nil), nil)
+            var reason = describe(error, url: url, timeout: timeout)
+            for s in secrets where !s.isEmpty { reason = reason.replacingOccurrences(of: s, with: "<redacted>") }
+            return (.retry(reason: reason, after: nil), nil)
         }
     }
 
@@ -121,7 +132,7 @@ public struct HTTPAlertSink: AlertSink {
     }
 
     /// A network error in words, naming the host only: never the URL (its path is a token).
-    func describe(_ error: any Error) -> String {
+    static func describe(_ error: any Error, url: SinkURL, timeout requestTimeout: TimeAmount) -> String {
         let what: String
         if let e = error as? HTTPClientError {
             switch e {

@@ -32,6 +32,17 @@ final class RateLimiter: Sendable {
         case .webhook: return RateLimiter([Limit(count: 20, seconds: 1)])
         // Alertmanager sets no limit; this only keeps a backlog from hammering it.
         case .alertmanager: return RateLimiter([Limit(count: 50, seconds: 1)])
+        // PagerDuty Events v2: 120 events a minute per routing key. Opsgenie: per plan; a few a
+        // second is under all of them. ntfy.sh: a burst of 60, then one every 5 s per visitor.
+        // Telegram: one message a second per chat, 20 a minute in a group. Matrix (Synapse's
+        // default `rc_message`): 0.2 a second after a burst of 10. Mail: a submission server's
+        // usual limits are per minute.
+        case .pagerduty: return RateLimiter([Limit(count: 120, seconds: 60)])
+        case .opsgenie: return RateLimiter([Limit(count: 5, seconds: 1)])
+        case .ntfy: return RateLimiter([Limit(count: 12, seconds: 60)])
+        case .telegram: return RateLimiter([Limit(count: 1, seconds: 1), Limit(count: 20, seconds: 60)])
+        case .matrix: return RateLimiter([Limit(count: 10, seconds: 50)])
+        case .email: return RateLimiter([Limit(count: 30, seconds: 60)])
         }
     }
 

@@ -17,6 +17,15 @@ public enum SinkFactory {
         public var secret: String?
         /// Every URL (`url` first): an Alertmanager cluster's members.
         public var urls: [SinkURL] = []
+        /// Where it sends, as statusd may show it: the URL's scheme and host, or a mail server.
+        public var display: String {
+            guard config.type == .email else { return url.display }
+            let s = config.service
+            let host = (s.smtpHost ?? "?").contains(":") ? "[\(s.smtpHost ?? "")]" : (s.smtpHost ?? "?")
+            return "smtp://\(host):\(s.smtpPort) (\(s.tls.rawValue))"
+        }
+        /// A paging, push or mail sink's credential (`routing_key`, `api_key`, `token`, `password`).
+        public var credential: String?
     }
 
     /// Resolves every sink, collecting every problem.
@@ -58,7 +67,27 @@ public enum SinkFactory {
                     }
                 }
             }
-            if let url { out.append(Resolved(config: sink, url: url, secret: secret, urls: urls)) }
+            var credential: String?
+            if let source = sink.service.credential, let key = sink.type.credentialKey {
+                let place = sink.service.credentialPlace ?? sink.place
+                switch value(source, environment) {
+                case .failure(let why):
+                    errors.append(place.error("sink `\(sink.name)`: the `\(key)`'s \(why)"))
+                case .success(let text):
+                    if let problem = ServiceSinkCheck.credentialProblem(text, key: key) {
+                        errors.append(place.error("sink `\(sink.name)`, \(source.origin): \(problem)"))
+                    } else if sink.type == .telegram, !text.utf8.allSatisfy({ $0 == 0x3A || $0 == 0x2D || $0 == 0x5F || ($0 >= 0x30 && $0 <= 0x39)
+                        || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) }) {
+                        errors.append(place.error("sink `\(sink.name)`, \(source.origin): a Telegram bot token is digits, `:` and letters (the value is not shown)"))
+                    } else {
+                        credential = text
+                    }
+                }
+            }
+            if sink.type == .ntfy, let u = url, NtfyMessage.split(u.secretValue) == nil {
+                errors.append(sink.urlPlace.error("sink `\(sink.name)`: the URL must be a topic's, ending in its name (letters, digits, `-`, `_`, at most 64), such as https://ntfy.sh/my-alerts"))
+            }
+            if let url { out.append(Resolved(config: sink, url: url, secret: secret, urls: urls, credential: credential)) }
         }
         return errors.isEmpty ? .success(out) : .failure(ConfigErrors(errors: errors))
     }
@@ -105,6 +134,12 @@ public enum SinkFactory {
     /// (each member of a cluster gets every notification, on its own).
     public static func make(_ resolved: [Resolved], client: HTTPClient, version: String, host: String = hostName()) -> [any AlertSink] {
         resolved.flatMap { r -> [any AlertSink] in
+            if r.config.type == .email {
+                return [EmailSink(config: r.config, password: r.credential, host: host, version: version)]
+            }
+            if r.config.type.isService {
+                return [ServiceHTTPSink(config: r.config, url: r.url, credential: r.credential, host: host, client: client, version: version)]
+            }
             guard r.config.type == .alertmanager else {
                 return [HTTPAlertSink(config: r.config, url: r.url, secret: r.secret, host: host, client: client, version: version)]
             }

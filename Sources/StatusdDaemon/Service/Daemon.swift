@@ -25,7 +25,7 @@ public enum Daemon {
         let sinks: [any AlertSink] = [JournalAlertSink()] + SinkFactory.make(resolved, client: client, version: version, host: host)
         if !Journal.isAvailable { logger.warning("no journald socket; alerts wait in the outbox until journald is back") }
         for s in resolved {
-            logger.info("sink \(s.config.name) (\(s.config.type.rawValue)) posts to \(s.url.display)", metadata: ["sink": "\(s.config.name)"])
+            logger.info("sink \(s.config.name) (\(s.config.type.rawValue)) posts to \(s.display)", metadata: ["sink": "\(s.config.name)"])
         }
         let board = SinkBoard(sinks: sinks)
         let doorbell = Doorbell()

@@ -12,6 +12,9 @@ final class Receiver {
         var body: String
         var status: Int
         var sigOK: Bool?
+        var method = "POST"
+        /// The whole logged record (service fields: `dup`, `open_before`).
+        var record: [String: Any] = [:]
         var json: [String: Any]? { try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] }
         var key: String? { headers["idempotency-key"] }
     }
@@ -65,7 +68,8 @@ final class Receiver {
         return text.split(separator: "\n").compactMap { line in
             guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
             return Request(t: o["t"] as? Double ?? 0, path: o["path"] as? String ?? "", headers: o["headers"] as? [String: String] ?? [:],
-                           body: o["body"] as? String ?? "", status: o["status"] as? Int ?? 0, sigOK: o["sig_ok"] as? Bool)
+                           body: o["body"] as? String ?? "", status: o["status"] as? Int ?? 0, sigOK: o["sig_ok"] as? Bool,
+                           method: o["method"] as? String ?? "POST", record: o)
         }
     }
 

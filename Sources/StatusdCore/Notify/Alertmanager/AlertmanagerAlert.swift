@@ -59,6 +59,8 @@ public struct AlertmanagerAlert: Sendable, Equatable {
         if let id = t.alertID { a.append(("alert_id", id)) }
         if let key = t.idempotencyKey { a.append(("idempotency_key", key)) }
         if let link = o.link { a.append(("link", link.render(t, host: o.host))) }
+        // Alertmanager's conventional annotation for a runbook (its templates and UIs link it).
+        if let runbook = t.runbookLink(host: o.host) { a.append(("runbook_url", runbook)) }
         annotations = a
         generatorURL = (o.generatorURL ?? o.link)?.render(t, host: o.host) ?? Self.defaultGeneratorURL(t, host: o.host)
     }

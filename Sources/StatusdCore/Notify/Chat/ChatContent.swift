@@ -43,6 +43,8 @@ public struct ChatContent: Sendable, Equatable {
     public var summary: Line
     public var facts: [Fact]
     public var link: String?
+    /// The rule's runbook (`runbook:`), rendered for this alert.
+    public var runbook: String?
     /// `statusd · server-errors@1795169110/1`: the idempotency key
     public var footer: Line
     public var idempotencyKey: String?
@@ -125,6 +127,7 @@ public struct ChatContent: Sendable, Equatable {
         self.facts = facts
         // A link too long to be a link is left out rather than cut into a wrong one.
         self.link = (link?.render(t, host: host)).flatMap { $0.utf8.count <= 2048 ? $0 : nil }
+        self.runbook = t.runbookLink(host: host)
         // The idempotency key (alert id / notification number), as in the request's header.
         var foot: [Segment] = [.text("statusd")]
         if let key = t.idempotencyKey { foot += [.text(" · "), .untrusted(key)] }

@@ -15,13 +15,15 @@ public enum ChatPayload {
         case .discord: return discord(c)
         case .teams: return teams(c)
         case .googlechat: return googleChat(c)
-        case .webhook, .alertmanager: return .object([("version", 1), ("kind", .string(c.state.lowercased())), ("text", .string(plainText(c)))])
+        case .webhook, .alertmanager, .pagerduty, .opsgenie, .email, .ntfy, .telegram, .matrix:
+            return .object([("version", 1), ("kind", .string(c.state.lowercased())), ("text", .string(plainText(c)))])
         }
     }
 
     /// The message as plain text (a webhook document's `text`, logs of test-sink).
     public static func plainText(_ c: ChatContent) -> String {
-        ([c.headline.plain] + c.plainLines { $0 } + (c.link.map { ["Link: \($0)"] } ?? [])).joined(separator: "\n")
+        ([c.headline.plain] + c.plainLines { $0 } + (c.link.map { ["Link: \($0)"] } ?? []) + (c.runbook.map { ["Runbook: \($0)"] } ?? []))
+            .joined(separator: "\n")
     }
 
     static func color(_ c: ChatContent) -> (hex: String, int: Int64) {
@@ -38,12 +40,17 @@ public enum ChatPayload {
         let e = Untrusted.slack
         var body = "*\(c.headline.render(e))*\n" + c.summary.render(e)
         for f in c.facts { body += "\n*\(f.name):* \(f.value.render(e))" }
-        let linkText = c.link.map { "\n<\(slackURL($0))|Open dashboard>" } ?? ""
+        let linkText = (c.link.map { "\n<\(slackURL($0))|Open dashboard>" } ?? "") + (c.runbook.map { "\n<\(slackURL($0))|Runbook>" } ?? "")
         body = Trim.utf16(body, slackSectionLimit - linkText.utf16.count) + linkText
+        var blocks: [JSONValue] = [.object([("type", "section"), ("text", .object([("type", "mrkdwn"), ("text", .string(body))]))])]
+        if let runbook = c.runbook {
+            blocks.append(.object([("type", "actions"), ("elements", .array([.object([
+                ("type", "button"), ("text", .object([("type", "plain_text"), ("text", "Runbook")])), ("url", .string(runbook)),
+            ])]))]))
+        }
         return .object([
             ("text", .string(Trim.utf16(c.headline.render(e), 3000))),
-            ("blocks", .array([
-                .object([("type", "section"), ("text", .object([("type", "mrkdwn"), ("text", .string(body))]))]),
+            ("blocks", .array(blocks + [
                 .object([("type", "context"), ("elements", .array([.object([("type", "mrkdwn"), ("text", .string(Trim.utf16(c.footer.render(e), 3000)))])]))]),
             ])),
             ("unfurl_links", false),
@@ -66,6 +73,7 @@ public enum ChatPayload {
         var text = c.summary.render(e)
         for f in c.facts { text += "\n**\(f.name):** \(f.value.render(e))" }
         if let link = c.link { text += "\n[Open dashboard](\(markdownURL(link)))" }
+        if let runbook = c.runbook { text += "\n[Runbook](\(markdownURL(runbook)))" }
         text += "\n" + c.footer.render(e)
         var attachment: [(String, JSONValue)] = [
             ("fallback", .string(Trim.utf16(c.headline.render(Untrusted.slack), 3000))),
@@ -102,6 +110,13 @@ public enum ChatPayload {
             guard budget - name.utf16.count - value.utf16.count > 100 else { break }
             budget -= name.utf16.count + value.utf16.count
             fields.append(.object([("name", .string(name)), ("value", .string(value)), ("inline", .bool(f.name != "Codes"))]))
+        }
+        if let runbook = c.runbook, fields.count < 25 {
+            let value = "[Runbook](\(markdownURL(runbook)))"
+            if value.utf16.count <= 1024, budget - value.utf16.count - 7 > 100 {
+                budget -= value.utf16.count + 7
+                fields.append(.object([("name", "Runbook"), ("value", .string(value)), ("inline", false)]))
+            }
         }
         let description = Trim.utf16(c.summary.render(e), min(4096, max(1, budget)))
         var embed: [(String, JSONValue)] = [
@@ -145,9 +160,10 @@ public enum ChatPayload {
                 ("$schema", "http://adaptivecards.io/schemas/adaptive-card.json"), ("type", "AdaptiveCard"), ("version", "1.4"),
                 ("body", .array(body)),
             ]
-            if let link = c.link {
-                content.append(("actions", .array([.object([("type", "Action.OpenUrl"), ("title", "Open dashboard"), ("url", .string(link))])])))
-            }
+            var actions: [JSONValue] = []
+            if let link = c.link { actions.append(.object([("type", "Action.OpenUrl"), ("title", "Open dashboard"), ("url", .string(link))])) }
+            if let runbook = c.runbook { actions.append(.object([("type", "Action.OpenUrl"), ("title", "Runbook"), ("url", .string(runbook))])) }
+            if !actions.isEmpty { content.append(("actions", .array(actions))) }
             content.append(("msteams", .object([("width", "Full")])))
             return .object([
                 ("type", "message"),
@@ -176,11 +192,10 @@ public enum ChatPayload {
             var paragraph = Trim.utf8(c.summary.render(h), cut)
             for f in c.facts { paragraph += "<br><b>\(f.name):</b> " + Trim.utf8(f.value.render(h), cut) }
             var widgets: [JSONValue] = [.object([("textParagraph", .object([("text", .string(paragraph))]))])]
-            if let link = c.link {
-                widgets.append(.object([("buttonList", .object([("buttons", .array([.object([
-                    ("text", "Open dashboard"), ("onClick", .object([("openLink", .object([("url", .string(link))]))])),
-                ])]))]))]))
+            let buttons: [JSONValue] = [("Open dashboard", c.link), ("Runbook", c.runbook)].compactMap { label, url in
+                url.map { .object([("text", .string(label)), ("onClick", .object([("openLink", .object([("url", .string($0))]))]))]) }
             }
+            if !buttons.isEmpty { widgets.append(.object([("buttonList", .object([("buttons", .array(buttons))]))])) }
             widgets.append(.object([("textParagraph", .object([("text", .string(Trim.utf8(c.footer.render(h), cut)))]))]))
             return .object([
                 ("text", .string(Trim.utf8(c.headline.render(Untrusted.googleText), 4000))),

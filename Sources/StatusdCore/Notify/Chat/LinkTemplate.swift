@@ -94,3 +94,13 @@ public struct LinkTemplate: Sendable, Equatable {
 public struct LinkTemplateError: Error, Sendable, Equatable {
     public var message: String
 }
+
+extension AlertTransition {
+    /// The rule's `runbook` for this alert, placeholders filled in as in a sink's `link`; nil
+    /// without one, or when it renders longer than a link can be (left out, not cut wrong).
+    public func runbookLink(host: String) -> String? {
+        guard let runbook, case .success(let template) = LinkTemplate.parse(runbook) else { return nil }
+        let url = template.render(self, host: host)
+        return url.utf8.count <= 2048 ? url : nil
+    }
+}

@@ -38,6 +38,7 @@ public enum WebhookDocument {
             ("duration_seconds", t.kind == .resolved ? t.firedAt.map { .int(max(0, t.at - $0)) } ?? .null : .null),
             ("peak_rate", .double(fraction(t.peakRate))),
             ("link", link.map { .string($0.render(t, host: host)) } ?? .null),
+            ("runbook", t.runbookLink(host: host).map(JSONValue.string) ?? .null),
             ("text", .string(AlertMessage.render(t))),
             ("top_paths", labelCounts(t.topPaths)),
             ("top_hosts", labelCounts(t.topHosts)),
