@@ -131,6 +131,7 @@ extension Monitor {
                 }
                 for t in rules[r].series[k].tracks.indices { rules[r].series[k].tracks[t].state.shift(by: d) }
                 rules[r].series[k].long.shift(by: d)
+                rules[r].series[k].seasonal?.shift(by: d)
                 if rules[r].series[k].top.spanStart != .min { rules[r].series[k].top.spanStart += d }
                 for e in rules[r].series[k].exact.indices { rules[r].series[k].exact[e].invalidate() }
             }
@@ -208,6 +209,7 @@ extension TieredCounts {
             tiers[t].head = head + q
         }
         if ingestedThrough != .min { shiftIngested(by: d) }
+        if firstData != .min { firstData += d }
         for q in queries.indices { queries[q].at = .min }
     }
 }

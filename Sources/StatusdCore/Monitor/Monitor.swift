@@ -77,10 +77,13 @@ public struct Monitor: LineSink, Sendable {
             return input
         }
         var states: [String: AlertState] = [:]
+        var held: [String: UInt8] = [:]
         var longs: [String: (Rule, TieredCounts)] = [:]
+        var seasons: [String: (Rule, TieredCounts)] = [:]
         for r in rules {
             for s in r.series {
-                for t in s.tracks { states[t.key] = t.state }
+                for t in s.tracks { states[t.key] = t.state; if t.held != 0 { held[t.key] = t.held } }
+                if let season = s.seasonal { seasons[s.longKey(r.rule.name)] = (r.rule, season) }
                 if !s.long.isEmpty { longs[s.longKey(r.rule.name)] = (r.rule, s.long) }
             }
         }
@@ -96,6 +99,11 @@ public struct Monitor: LineSink, Sendable {
                    old.condition.windows == rule.condition.windows, old.inputs == rule.inputs {
                     m.series[k].long = long
                 }
+                if let (old, season) = seasons[m.series[k].longKey(rule.name)], old.match == rule.match, old.inputs == rule.inputs,
+                   old.condition.seasonal == rule.condition.seasonal {
+                    m.series[k].seasonal = season
+                }
+                for t in m.series[k].tracks.indices { m.series[k].tracks[t].held = held[m.series[k].tracks[t].key] ?? 0 }
             }
             return m
         }
@@ -204,11 +212,15 @@ public struct Monitor: LineSink, Sendable {
         for k in rules[r].series[s].exact.indices {
             for c in changes where rules[r].series[s].exact[k].covers(c.second) { rules[r].series[s].exact[k].apply(c.code, c.delta) }
         }
-        guard !rules[r].series[s].long.isEmpty else { return }
         let match = rules[r].rule.match
-        for c in changes where c.delta > 0 && c.second <= rules[r].series[s].long.ingestedThrough {
+        for c in changes where c.delta > 0 && !rules[r].series[s].long.isEmpty && c.second <= rules[r].series[s].long.ingestedThrough {
             let m: UInt64 = match.contains(StatusCode(unchecked: c.code)) ? UInt64(c.delta) : 0
             rules[r].series[s].long.addLate(c.second, total: UInt64(c.delta), matched: m)
+        }
+        guard rules[r].series[s].seasonal != nil else { return }
+        for c in changes where c.delta > 0 && c.second <= rules[r].series[s].seasonal!.ingestedThrough {
+            let m: UInt64 = match.contains(StatusCode(unchecked: c.code)) ? UInt64(c.delta) : 0
+            rules[r].series[s].seasonal!.addLate(c.second, total: UInt64(c.delta), matched: m)
         }
     }
 
