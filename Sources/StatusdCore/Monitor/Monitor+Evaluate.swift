@@ -97,12 +97,15 @@ extension Monitor {
         }
         for t in series.tracks { c.held |= t.held }
         if let season = rules[r].rule.condition.seasonal, let hours = series.seasonal {
+            // The condition's window, one period ago.
+            let length = rules[r].rule.condition.windows[0]
             let then = s - season.offset
-            if let hour = hours.hour(containing: then), hour.covered {
-                c.seasonal = hour.sum
+            if let level = hours.level(length: length, endingAt: then) {
+                c.seasonal = level
             } else {
-                // The whole hour `then` falls in must have been watched.
-                let hourStart = then - ((then % 3600) + 3600) % 3600
+                // The hours that window falls in must all have been watched.
+                let start = then - length + 1
+                let hourStart = start - ((start % 3600) + 3600) % 3600
                 let first = hours.firstData == .min ? s : hours.firstData
                 c.seasonalMissing = max(1, first - hourStart)
             }
@@ -178,9 +181,12 @@ extension Monitor {
     mutating func produce(_ step: AlertStep, _ r: Int, _ k: Int, _ t: Int, _ reading: RuleReading, at s: Int64) {
         let track = rules[r].series[k].tracks[t]
         let series = rules[r].series[k]
+        // A firing made by lines that came in late (a CDN's batches) belongs to their time, and
+        // is marked late (`AlertTransition.late`).
+        let lag = step.kind == .firing && series.dataLag > AlertTransition.lateAfterSeconds ? series.dataLag : 0
         produced.append(AlertTransition(
             rule: rules[r].rule, kind: step.kind, reading: reading, inputs: series.inputs.map { inputs[$0].name },
-            at: s, seenAt: max(seenClock, s), state: track.state, firedAt: track.state.firedAt,
+            at: s - lag, seenAt: max(seenClock, s), state: track.state, firedAt: track.state.firedAt,
             group: series.group, track: track.name, notice: step.notice))
     }
 

@@ -72,7 +72,11 @@ extension Monitor {
         for i in rules[r].series[k].inputs {
             if let w = inputs[i].watchedSince, w > since { since = w }
         }
-        return since != .min && s - since < n.window
+        if since != .min && s - since < n.window { return true }
+        // Lines arriving late (a CDN's batches): the window's seconds may still come. Absence is
+        // proven only once lines that late would have arrived.
+        let series = rules[r].series[k]
+        return series.lagSeenAt != .min && series.dataLag > 0 && s - series.lagSeenAt <= series.dataLag + n.window
     }
 
     /// The first evaluated second: inputs not watched before start being watched here.

@@ -42,7 +42,7 @@ public struct NoTrafficCondition: Sendable, Equatable {
         let expected: Double
         let against: String
         if seasonal != nil, let hour = context.seasonal {
-            expected = Double(hour.total) * Double(window) / 3600
+            expected = hour.total
             against = seasonal!.text
         } else {
             let before = sums[1].total &- current.total

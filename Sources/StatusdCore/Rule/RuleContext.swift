@@ -8,9 +8,10 @@ public struct RuleContext: Sendable, Equatable {
     /// `.max`: as long as any window.
     public var history: Int64
     /// A seasonal baseline's level (`baseline: same_hour_last_week`): the requests and matching
-    /// requests of the hour one period ago; nil while the series has no full hour there (the
-    /// condition then falls back to its plain baseline and says so).
-    public var seasonal: WindowSum?
+    /// requests of the condition's window one period ago, from hourly buckets pro rata; nil while
+    /// the series did not watch those hours (the condition then falls back to its plain baseline
+    /// and says so).
+    public var seasonal: SeasonalLevel?
     /// How much more history the seasonal baseline needs, for the fallback note (seconds).
     public var seasonalMissing: Int64
     /// SLO pairs (bit `1 << pair index`) held after a quick all-clear: they still breach only
@@ -18,7 +19,7 @@ public struct RuleContext: Sendable, Equatable {
     /// of the shortest window.
     public var held: UInt8
 
-    public init(history: Int64 = .max, seasonal: WindowSum? = nil, seasonalMissing: Int64 = 0, held: UInt8 = 0) {
+    public init(history: Int64 = .max, seasonal: SeasonalLevel? = nil, seasonalMissing: Int64 = 0, held: UInt8 = 0) {
         self.history = history
         self.seasonal = seasonal
         self.seasonalMissing = seasonalMissing
@@ -51,4 +52,18 @@ extension SeasonalBaseline {
     func fallback(_ plain: Int64, missing: Int64) -> String {
         "\(rawValue) needs \(DurationText.format(max(1, missing))) more history; comparing with the previous \(DurationText.format(plain))"
     }
+}
+
+/// Requests and matching requests expected in a window, from hourly buckets (fractions: an hour
+/// bucket counts for the part of it the window overlaps).
+public struct SeasonalLevel: Sendable, Equatable {
+    public var total: Double
+    public var matched: Double
+
+    public init(total: Double, matched: Double) {
+        self.total = total
+        self.matched = matched
+    }
+
+    public var rate: Double { total > 0 ? matched / total : 0 }
 }

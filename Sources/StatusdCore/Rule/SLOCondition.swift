@@ -71,6 +71,8 @@ public struct SLOCondition: Sendable, Equatable {
     public static let trackSeverities: [Severity] = [.critical, .warning]
     /// The windows whose burn rates are read, in order (then the period, for the budget).
     public static let burnWindows: [Int64] = [300, 1800, 3600, 21600, 259_200]
+    /// The burn windows' names (`5m`, `3d`), made once: a reading is made every second.
+    static let windowNames: [Int64: String] = Dictionary(uniqueKeysWithValues: burnWindows.map { ($0, DurationText.format($0)) })
     /// Bits of the page track's pairs.
     public static let pagePairs: UInt8 = 0b011
 
@@ -146,8 +148,8 @@ public struct SLOCondition: Sendable, Equatable {
             let name = Self.trackNames[track]
             let c = Self.coverage(shown.long, history: context.history)
             let seen = c < 1 ? " (\(DurationText.format(max(0, context.history))) of history)" : ""
-            let detail = "\(name): \(DurationText.format(shown.long)) burn \(Self.burnText(burns[index(shown.long)] * c))\(seen) and "
-                + "\(DurationText.format(shown.short)) burn \(Self.burnText(burns[index(shown.short)])), "
+            let detail = "\(name): \(Self.windowNames[shown.long]!) burn \(Self.burnText(burns[index(shown.long)] * c))\(seen) and "
+                + "\(Self.windowNames[shown.short]!) burn \(Self.burnText(burns[index(shown.short)])), "
                 + "\(firing == nil ? "limit" : "above") \(Self.burnText(t)); "
                 + "\(Percent.format(max(0, left))) of the \(DurationText.format(period)) error budget left"
             var reading = RuleReading(breaching: firing != nil, calm: calm, value: sum.rate, sum: sum, limit: t * budget,

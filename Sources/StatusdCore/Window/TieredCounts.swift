@@ -105,14 +105,25 @@ public struct TieredCounts: Sendable, Equatable {
         tiers = [Tier(width: 3600, span: span)]
     }
 
-    /// The hourly bucket holding second `second` (hourly layout), and whether the series' history
-    /// covers that whole hour; nil when it is no longer held.
-    public func hour(containing second: Int64) -> (sum: WindowSum, covered: Bool)? {
-        guard let tier = tiers.first else { return nil }
-        let index = Tier.floorDiv(second, tier.width)
-        guard tier.head != .min, index <= tier.head, index > tier.head - Int64(tier.slots) else { return nil }
-        let (t, m) = tier.bucket(index)
-        return (WindowSum(total: t, matched: m), firstData != .min && firstData <= index * tier.width)
+    /// The level of the window of `length` seconds ending at second `end` (hourly layout): each
+    /// hour bucket it overlaps counts pro rata. Nil when the series' history does not cover those
+    /// whole hours, or they are no longer held.
+    public func level(length: Int64, endingAt end: Int64) -> SeasonalLevel? {
+        guard let tier = tiers.first, tier.head != .min, firstData != .min else { return nil }
+        let w = tier.width
+        let start = end - length + 1
+        var i = Tier.floorDiv(start, w)
+        let last = Tier.floorDiv(end, w)
+        guard firstData <= i * w, last <= tier.head, i > tier.head - Int64(tier.slots) else { return nil }
+        var total = 0.0, matched = 0.0
+        while i <= last {
+            let overlap = min(end, (i + 1) * w - 1) - max(start, i * w) + 1
+            let (t, m) = tier.bucket(i)
+            total += Double(t) * Double(overlap) / Double(w)
+            matched += Double(m) * Double(overlap) / Double(w)
+            i += 1
+        }
+        return SeasonalLevel(total: total, matched: matched)
     }
 
     public var isEmpty: Bool { tiers.isEmpty }
