@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import StatusdCore
 
@@ -217,9 +218,22 @@ struct ScenarioTests {
     }
 
     /// The lines in event order with the lines' own times as the clock, as `statusd replay` reads a file.
+    /// `STATUSD_SCENARIO_CHARTS=DIR swift test --filter ScenarioTests` also draws each scenario's
+    /// replay, per mode, as `statusd replay --chart` does (DIR/<scenario>-<mode>.svg).
+    static let chartDir = ProcessInfo.processInfo.environment["STATUSD_SCENARIO_CHARTS"]
+
     static func replay(_ sc: Scenario, _ mode: Mode) -> [AlertTransition] {
         var m = Monitor(inputs: [input(sc, maxSkew: .max)], rules: rules(sc, mode), clock: .lines)
         var out: [AlertTransition] = []
+        if chartDir != nil { m.trace = ChartTrace() }
+        defer {
+            if let dir = chartDir, let trace = m.trace {
+                let name = String(sc.name.map { $0.isLetter || $0.isNumber ? $0 : "-" })
+                let panels = ChartPanel.panels(trace: trace, rules: rules(sc, mode), timeline: out)
+                try? ChartSVG.render(panels, title: "\(sc.name) (\(mode.rawValue))")
+                    .write(toFile: dir + "/" + name + "-" + mode.rawValue + ".svg", atomically: true, encoding: .utf8)
+            }
+        }
         var watermark: Int64 = 0
         for s in 0..<sc.length {
             let lines = sc.arrivals == nil || sc.maxLateness > 60 ? eventLines(sc, second: s) : sc.arrivals!(s)
@@ -231,7 +245,8 @@ struct ScenarioTests {
         }
         m.finish()
         m.advance(wallClock: sc.length)
-        return out + m.takeTransitions()
+        out += m.takeTransitions()
+        return out
     }
 
     /// Live: lines as they arrive, the wall clock ticking each second.
@@ -278,12 +293,12 @@ struct ScenarioTests {
 
     @Test("each scenario, Workbook and quick all-clear: detection, reset and false alerts within bounds; live equals replay")
     func scenarios() {
-        var table = [Self.pad("", 40) + Self.pad("", 34) + Self.pad("all_clear: workbook, baseline 1h", 44) + "quick all-clear, seasonal baselines",
-                     Self.pad("scenario", 40) + Self.pad("expected", 34)
+        var table = [Self.pad("", 42) + Self.pad("", 44) + Self.pad("all_clear: workbook, baseline 1h", 44) + "quick all-clear, seasonal baselines",
+                     Self.pad("scenario", 42) + Self.pad("expected", 44)
                         + Self.pad("detected", 11) + Self.pad("resolved", 11) + Self.pad("false", 7) + Self.pad("pages", 15)
                         + Self.pad("detected", 11) + Self.pad("resolved", 11) + Self.pad("false", 7) + Self.pad("pages", 7) + "also"]
         for sc in Self.scenarios {
-            var row = Self.pad(sc.name, 40) + Self.pad(sc.expect ?? "nothing", 34)
+            var row = Self.pad(sc.name, 42) + Self.pad(sc.expect ?? "nothing", 44)
             var also: Set<String> = []
             var notes: [String] = []
             for mode in Mode.allCases {
@@ -301,7 +316,8 @@ struct ScenarioTests {
                 // The CDN's truth is live (its lines arrive late); the others' is the same either way.
                 let o = Self.outcome(sc, cdn ? l : r, sent: cdn)
                 if cdn, o.late { notes.append("\(mode): marked late") }
-                also.formUnion(o.also)
+                also.formUnion(o.also.intersection(sc.also))
+                if !o.falseAlerts.isEmpty { notes.append("\(mode) false: " + Set(o.falseAlerts.map(Self.key)).sorted().joined(separator: ", ")) }
                 row += Self.pad(Self.t(o.detected), 11) + Self.pad(Self.t(o.resolved), 11) + Self.pad("\(o.falseAlerts.count)", 7)
                     + Self.pad("\(o.pages)", mode == .workbook ? 15 : 7)
                 if mode == .quick || !sc.workbookFalse {
