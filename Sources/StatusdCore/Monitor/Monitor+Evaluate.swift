@@ -183,7 +183,7 @@ extension Monitor {
         let series = rules[r].series[k]
         // A firing made by lines that came in late (a CDN's batches) belongs to their time, and
         // is marked late (`AlertTransition.late`).
-        let lag = step.kind == .firing && series.dataLag > AlertTransition.lateAfterSeconds ? series.dataLag : 0
+        let lag = step.kind == .firing && series.dataLag > AlertTransition.lateAfterSeconds && series.lagSeenAt >= s - 1 ? series.dataLag : 0
         produced.append(AlertTransition(
             rule: rules[r].rule, kind: step.kind, reading: reading, inputs: series.inputs.map { inputs[$0].name },
             at: s - lag, seenAt: max(seenClock, s), state: track.state, firedAt: track.state.firedAt,

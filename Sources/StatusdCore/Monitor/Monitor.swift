@@ -209,11 +209,13 @@ public struct Monitor: LineSink, Sendable {
     /// Applies the ring changes just flushed to series `s` of rule `r`: its exact sums covering
     /// them, and its long buckets for seconds they already took in (late lines).
     mutating func applyChanges(_ r: Int, _ s: Int) {
-        // How far behind the evaluation point the freshest of these lines is: a CDN's batches
-        // arrive minutes late, and what they make fire is marked late.
+        // How far behind the evaluation point the freshest line the series ever counted is: a
+        // CDN's batches arrive minutes late, and what they make fire is marked late. (One old
+        // straggler among on-time lines leaves it at 0.)
         if let through = evaluatedThrough, let freshest = changes.lazy.filter({ $0.delta > 0 }).map(\.second).max() {
-            rules[r].series[s].dataLag = max(0, through - freshest)
-            if through > freshest { rules[r].series[s].lagSeenAt = max(seenClock, through) }
+            if freshest > rules[r].series[s].newestCounted { rules[r].series[s].newestCounted = freshest }
+            rules[r].series[s].dataLag = max(0, through - rules[r].series[s].newestCounted)
+            rules[r].series[s].lagSeenAt = max(seenClock, through)
         }
         for k in rules[r].series[s].exact.indices {
             for c in changes where rules[r].series[s].exact[k].covers(c.second) { rules[r].series[s].exact[k].apply(c.code, c.delta) }

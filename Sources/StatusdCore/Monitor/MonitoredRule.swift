@@ -92,10 +92,12 @@ public struct RuleSeries: Sendable {
     public internal(set) var long: TieredCounts
     /// Hourly buckets for a seasonal baseline (`same_hour_last_week`); nil without one.
     public internal(set) var seasonal: TieredCounts?
-    /// How many seconds behind the evaluation point its latest lines landed (0 when on time).
+    /// How many seconds behind the evaluation point its freshest line is, when lines came in (0 when on time).
     public internal(set) var dataLag: Int64 = 0
-    /// When lines last came in late (the clock then).
+    /// When lines last came in (the clock then).
     public internal(set) var lagSeenAt: Int64 = .min
+    /// The newest second it counted a line at.
+    var newestCounted: Int64 = .min
     public internal(set) var tracks: [AlertTrack]
     /// A label group's own counts (`group_by: [host]`): its lines are counted here, not summed
     /// from the input rings. Nil for series of whole inputs.
