@@ -16,8 +16,20 @@ extension ConfigLoader.ConditionReader {
             below = reader.percent(value, "below")
             return below != nil
         case "baseline":
+            if let text = value.string, let season = SeasonalBaseline(rawValue: text.trimmingSpaces()) {
+                seasonal = season
+                return true
+            }
+            if let text = value.string, text.hasPrefix("same_") {
+                reader.fail(value, "`baseline` takes a duration (1h) or \(SeasonalBaseline.allCases.map(\.rawValue).joined(separator: ", ")), not `\(text)`")
+                return false
+            }
             guard let d = reader.duration(value, "baseline", within: 60...7 * 86400) else { return false }
             baseline = d
+            return true
+        case "all_clear":
+            guard let a = reader.choice(value, "all_clear", SLOCondition.AllClear.allCases.map(\.rawValue)) else { return false }
+            allClear = SLOCondition.AllClear(rawValue: a)!
             return true
         case "spike":
             guard let s = reader.scalar(value, "spike") else { return false }
@@ -51,9 +63,14 @@ extension ConfigLoader.ConditionReader {
 
     func checkOther(_ kind: Kind, _ map: Node.Mapping, _ node: Node, _ reader: inout ConfigReader) -> Bool {
         switch kind {
+        case .noTraffic:
+            if seasonal != nil, below == nil, let n = map["baseline"] {
+                reader.fail(n, "a seasonal `baseline` needs `below` (a share of the usual level, such as 10%)")
+                return false
+            }
         case .spike:
             let w = window ?? 300, b = baseline ?? 3600
-            if b <= w, let n = map["baseline"] {
+            if seasonal == nil, b <= w, let n = map["baseline"] {
                 reader.fail(n, "`baseline` (\(DurationText.format(b))) must be longer than `window` (\(DurationText.format(w)))")
                 return false
             }
@@ -71,14 +88,16 @@ extension ConfigLoader.ConditionReader {
             return .count(CountCondition(limit: countAbove, window: window ?? 60))
         case .noTraffic:
             guard let noTraffic else { return nil }
-            return .noTraffic(NoTrafficCondition(window: noTraffic, below: below, baseline: baseline ?? 3600, minRequests: minRequests))
+            return .noTraffic(NoTrafficCondition(window: noTraffic, below: below, baseline: baseline ?? 3600, minRequests: minRequests,
+                                                 seasonal: seasonal))
         case .spike:
             guard let spike else { return nil }
             return .spike(SpikeCondition(factor: spike, window: window ?? 300, baseline: baseline ?? 3600, floor: floor ?? 0.01,
-                                         minRequests: minRequests))
+                                         minRequests: minRequests, seasonal: seasonal))
         case .slo:
             guard let objective else { return nil }
-            return .slo(SLOCondition(objective: objective, period: period ?? 30 * 86400, minRequests: minRequests, wilsonGuard: wilsonGuard))
+            return .slo(SLOCondition(objective: objective, period: period ?? 30 * 86400, minRequests: minRequests, wilsonGuard: wilsonGuard,
+                                     allClear: allClear))
         }
     }
 }

@@ -10,7 +10,7 @@ extension ConfigLoader {
 
         /// The keys conditions own, in the order the rule's known-keys message lists them.
         static let keys = ["rate_above", "resolve_below", "guard", "window", "min_requests", "count_above", "no_traffic",
-                           "below", "baseline", "spike", "floor", "objective", "period"]
+                           "below", "baseline", "spike", "floor", "objective", "period", "all_clear"]
         /// The key that selects each kind.
         static let defining: [(String, Kind)] = [("rate_above", .rate), ("count_above", .count), ("no_traffic", .noTraffic),
                                                   ("spike", .spike), ("objective", .slo)]
@@ -18,7 +18,7 @@ extension ConfigLoader {
         static let takenBy: [String: [Kind]] = [
             "resolve_below": [.rate], "guard": [.rate, .slo], "window": [.rate, .count, .spike],
             "min_requests": [.rate, .noTraffic, .spike, .slo], "below": [.noTraffic], "baseline": [.noTraffic, .spike],
-            "floor": [.spike], "period": [.slo],
+            "floor": [.spike], "period": [.slo], "all_clear": [.slo],
         ]
 
         var rateAbove: Double?
@@ -34,6 +34,8 @@ extension ConfigLoader {
         var floor: Double?
         var objective: Double?
         var period: Int64?
+        var seasonal: SeasonalBaseline?
+        var allClear: SLOCondition.AllClear = .quick
 
         /// Reads one of `keys`; `false` when its value is wrong (the reason is in `reader`).
         mutating func read(_ key: String, _ value: Node, _ reader: inout ConfigReader) -> Bool {

@@ -76,7 +76,18 @@ extension ConfigLoader {
             reader.fail(n, "an SLO rule takes its severity from its pairs (page: critical, ticket: warning); drop `severity`")
             ok = false
         }
-        guard condition.check(kind, map, node, &reader), ok, let name, let match, let built = condition.condition(kind) else { return nil }
+        if kind == .slo, condition.allClear == .quick, let n = map["resolve_for"], !(60...21600).contains(resolveFor), ok || resolveFor > 0 {
+            reader.fail(n, "`resolve_for` of an SLO rule with the quick all-clear must be 1m to 6h, not \(DurationText.format(resolveFor)) (`all_clear: workbook` resolves as the Workbook does)")
+            ok = false
+        }
+        guard condition.check(kind, map, node, &reader), ok, let name, let match, var built = condition.condition(kind) else { return nil }
+        if case .slo(var slo) = built, slo.allClear == .quick {
+            // Quick all-clear: `resolve_for` is the stretch that must be back within the objective
+            // (default 5m); the alert itself resolves as soon as it is.
+            if map["resolve_for"] != nil { slo.resolveFor = resolveFor }
+            resolveFor = 0
+            built = .slo(slo)
+        }
         var rule = Rule(name: name, match: match, condition: built, forSeconds: forSeconds, resolveFor: resolveFor,
                         severity: severity, inputs: inputs)
         rule.keepFiringFor = keepFiringFor

@@ -36,6 +36,8 @@ rules:
   #   match: 5xx
   #   objective: 99.9%
   #   period: 30d
+  #   resolve_for: 5m                       # the page resolves once the last 5m are back within the objective
+  #   # all_clear: workbook                 # or resolve as the Workbook does (about 30 minutes later)
 
   # - name: aborts-burst
   #   match: '000'
@@ -45,7 +47,7 @@ rules:
   # - name: site-silent
   #   no_traffic: 5m                        # no line for 5m ...
   #   below: 10%                            # ... or under 10% of the usual level ...
-  #   baseline: 1h                          # ... of the hour before
+  #   baseline: 1h                          # ... of the hour before (same_hour_last_week: of that hour a week ago)
   #   group_by: [input]
 
   # - name: error-spike

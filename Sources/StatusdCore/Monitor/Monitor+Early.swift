@@ -26,14 +26,15 @@ extension Monitor {
                 slideAll(r, k, to: open)
                 let rest = restOfSecond(rules[r].series[k], open)
                 let sums = windowSums(r, k, at: open)
-                let readings = rule.condition.evaluateTracks(sums)
+                let context = context(r, k, at: open)
+                let readings = rule.condition.evaluateTracks(sums, context)
                 // The decision reads the second as if its rest came in good; the notification
                 // tells what was read.
                 let spare = rest == 0 ? readings : rule.condition.evaluateTracks(sums.map {
                     var s = $0
                     s.total &+= rest
                     return s
-                })
+                }, context)
                 for t in rules[r].series[k].tracks.indices where rules[r].series[k].tracks[t].state.phase != .firing {
                     let reading = readings[t]
                     guard spare[t].breaching, reading.breaching else { continue }

@@ -27,6 +27,7 @@ extension Monitor {
                     for k in rules[r].series.indices {
                         for e in rules[r].series[k].exact.indices { rules[r].series[k].exact[e].reset(through: target - 1) }
                         rules[r].series[k].long.skip(through: target - 1)
+                        rules[r].series[k].seasonal?.skip(through: target - 1)
                     }
                 }
                 s = target
@@ -60,9 +61,13 @@ extension Monitor {
 
     private mutating func slideAll<Windows: Collection<StatusWindow>>(_ r: Int, _ k: Int, to s: Int64, over windows: Windows) {
         for e in rules[r].series[k].exact.indices { rules[r].series[k].exact[e].slide(to: s, over: windows) }
-        guard !rules[r].series[k].long.isEmpty else { return }
-        let match = rules[r].rule.match
-        var from = rules[r].series[k].long.ingestedThrough
+        if !rules[r].series[k].long.isEmpty { ingest(&rules[r].series[k].long, rules[r].rule.match, to: s, over: windows) }
+        if rules[r].series[k].seasonal != nil { ingest(&rules[r].series[k].seasonal!, rules[r].rule.match, to: s, over: windows) }
+    }
+
+    /// Adds the seconds through `s` that `counts` has not taken yet, from what the rings hold.
+    private func ingest<Windows: Collection<StatusWindow>>(_ counts: inout TieredCounts, _ match: StatusSet, to s: Int64, over windows: Windows) {
+        var from = counts.ingestedThrough
         let oldest = s - Int64(windows.map(\.capacity).max() ?? 1)
         if from == .min || from < oldest { from = oldest }
         var t = from + 1
@@ -77,9 +82,35 @@ extension Monitor {
                     }
                 }
             }
-            rules[r].series[k].long.ingest(t, total: total, matched: matched)
+            counts.ingest(t, total: total, matched: matched)
             t += 1
         }
+    }
+
+    /// What the condition of series `k` of rule `r` reads at second `s` besides its sums: the
+    /// series' history, its seasonal level, the SLO pairs it holds.
+    func context(_ r: Int, _ k: Int, at s: Int64) -> RuleContext {
+        let series = rules[r].series[k]
+        var c = RuleContext()
+        if !series.long.isEmpty {
+            c.history = series.long.firstData == .min ? 0 : s - series.long.firstData + 1
+        }
+        for t in series.tracks { c.held |= t.held }
+        if let season = rules[r].rule.condition.seasonal, let hours = series.seasonal {
+            // The condition's window, one period ago.
+            let length = rules[r].rule.condition.windows[0]
+            let then = s - season.offset
+            if let level = hours.level(length: length, endingAt: then) {
+                c.seasonal = level
+            } else {
+                // The hours that window falls in must all have been watched.
+                let start = then - length + 1
+                let hourStart = start - ((start % 3600) + 3600) % 3600
+                let first = hours.firstData == .min ? s : hours.firstData
+                c.seasonalMissing = max(1, first - hourStart)
+            }
+        }
+        return c
     }
 
     /// The sums of series `k` of rule `r` at second `s`, one per condition window (after `slideAll`).
@@ -103,15 +134,16 @@ extension Monitor {
             for k in rules[r].series.indices {
                 slideAll(r, k, to: s)
                 let sums = windowSums(r, k, at: s)
+                let context = context(r, k, at: s)
                 if rules[r].series[k].tracks.count == 1 {
                     // One track (every condition but an SLO): its reading, with no array of readings
                     // made every second. `evaluate` is the first track's reading.
-                    var reading = rules[r].rule.condition.evaluate(sums)
+                    var reading = rules[r].rule.condition.evaluate(sums, context)
                     // An empty window proves absence only over seconds that were watched.
                     if reading.breaching, absenceUnproven(r, k, at: s) { reading.breaching = false; reading.calm = false }
                     advance(r, k, 0, reading, policy, at: s)
                 } else {
-                    let readings = rules[r].rule.condition.evaluateTracks(sums)
+                    let readings = rules[r].rule.condition.evaluateTracks(sums, context)
                     for t in rules[r].series[k].tracks.indices { advance(r, k, t, readings[t], policy, at: s) }
                 }
             }
@@ -126,17 +158,35 @@ extension Monitor {
     @inline(__always)
     private mutating func advance(_ r: Int, _ k: Int, _ t: Int, _ reading: RuleReading, _ policy: AlertPolicy, at s: Int64) {
         rules[r].series[k].tracks[t].reading = reading
-        guard let step = rules[r].series[k].tracks[t].state.step(reading, policy, now: s) else { return }
+        let step = rules[r].series[k].tracks[t].state.step(reading, policy, now: s)
+        holdPairs(r, k, t, reading, resolved: step?.kind == .resolved)
+        guard let step else { return }
         produce(step, r, k, t, reading, at: s)
+    }
+
+    /// Quick all-clear: a page that resolves holds the pairs still breaching (the incident is
+    /// inside their windows), and each is let go once it stops breaching on its own.
+    @inline(__always)
+    private mutating func holdPairs(_ r: Int, _ k: Int, _ t: Int, _ reading: RuleReading, resolved: Bool) {
+        guard reading.breachingPairs != 0 || rules[r].series[k].tracks[t].held != 0 else { return }
+        guard case .slo(let slo) = rules[r].rule.condition, slo.allClear == .quick, t == 0 else { return }
+        if resolved {
+            rules[r].series[k].tracks[t].held = reading.breachingPairs & SLOCondition.pagePairs
+        } else {
+            rules[r].series[k].tracks[t].held &= reading.breachingPairs
+        }
     }
 
     /// Records the transition `step` of track `t` of series `k` of rule `r` at second `s`.
     mutating func produce(_ step: AlertStep, _ r: Int, _ k: Int, _ t: Int, _ reading: RuleReading, at s: Int64) {
         let track = rules[r].series[k].tracks[t]
         let series = rules[r].series[k]
+        // A firing made by lines that came in late (a CDN's batches) belongs to their time, and
+        // is marked late (`AlertTransition.late`).
+        let lag = step.kind == .firing && series.dataLag > AlertTransition.lateAfterSeconds && series.lagSeenAt >= s - 1 ? series.dataLag : 0
         produced.append(AlertTransition(
             rule: rules[r].rule, kind: step.kind, reading: reading, inputs: series.inputs.map { inputs[$0].name },
-            at: s, seenAt: max(seenClock, s), state: track.state, firedAt: track.state.firedAt,
+            at: s - lag, seenAt: max(seenClock, s), state: track.state, firedAt: track.state.firedAt,
             group: series.group, track: track.name, notice: step.notice))
     }
 

@@ -72,7 +72,11 @@ extension Monitor {
         for i in rules[r].series[k].inputs {
             if let w = inputs[i].watchedSince, w > since { since = w }
         }
-        return since != .min && s - since < n.window
+        if since != .min && s - since < n.window { return true }
+        // Lines arriving late (a CDN's batches): the window's seconds may still come. Absence is
+        // proven only once lines that late would have arrived.
+        let series = rules[r].series[k]
+        return series.lagSeenAt != .min && series.dataLag > 0 && s - series.lagSeenAt <= series.dataLag + n.window
     }
 
     /// The first evaluated second: inputs not watched before start being watched here.
@@ -131,6 +135,7 @@ extension Monitor {
                 }
                 for t in rules[r].series[k].tracks.indices { rules[r].series[k].tracks[t].state.shift(by: d) }
                 rules[r].series[k].long.shift(by: d)
+                rules[r].series[k].seasonal?.shift(by: d)
                 if rules[r].series[k].top.spanStart != .min { rules[r].series[k].top.spanStart += d }
                 for e in rules[r].series[k].exact.indices { rules[r].series[k].exact[e].invalidate() }
             }
@@ -208,6 +213,7 @@ extension TieredCounts {
             tiers[t].head = head + q
         }
         if ingestedThrough != .min { shiftIngested(by: d) }
+        if firstData != .min { firstData += d }
         for q in queries.indices { queries[q].at = .min }
     }
 }

@@ -77,10 +77,13 @@ public struct Monitor: LineSink, Sendable {
             return input
         }
         var states: [String: AlertState] = [:]
+        var held: [String: UInt8] = [:]
         var longs: [String: (Rule, TieredCounts)] = [:]
+        var seasons: [String: (Rule, TieredCounts)] = [:]
         for r in rules {
             for s in r.series {
-                for t in s.tracks { states[t.key] = t.state }
+                for t in s.tracks { states[t.key] = t.state; if t.held != 0 { held[t.key] = t.held } }
+                if let season = s.seasonal { seasons[s.longKey(r.rule.name)] = (r.rule, season) }
                 if !s.long.isEmpty { longs[s.longKey(r.rule.name)] = (r.rule, s.long) }
             }
         }
@@ -96,6 +99,11 @@ public struct Monitor: LineSink, Sendable {
                    old.condition.windows == rule.condition.windows, old.inputs == rule.inputs {
                     m.series[k].long = long
                 }
+                if let (old, season) = seasons[m.series[k].longKey(rule.name)], old.match == rule.match, old.inputs == rule.inputs,
+                   old.condition.seasonal == rule.condition.seasonal {
+                    m.series[k].seasonal = season
+                }
+                for t in m.series[k].tracks.indices { m.series[k].tracks[t].held = held[m.series[k].tracks[t].key] ?? 0 }
             }
             return m
         }
@@ -201,14 +209,26 @@ public struct Monitor: LineSink, Sendable {
     /// Applies the ring changes just flushed to series `s` of rule `r`: its exact sums covering
     /// them, and its long buckets for seconds they already took in (late lines).
     mutating func applyChanges(_ r: Int, _ s: Int) {
+        // How far behind the evaluation point the freshest line the series ever counted is: a
+        // CDN's batches arrive minutes late, and what they make fire is marked late. (One old
+        // straggler among on-time lines leaves it at 0.)
+        if let through = evaluatedThrough, let freshest = changes.lazy.filter({ $0.delta > 0 }).map(\.second).max() {
+            if freshest > rules[r].series[s].newestCounted { rules[r].series[s].newestCounted = freshest }
+            rules[r].series[s].dataLag = max(0, through - rules[r].series[s].newestCounted)
+            rules[r].series[s].lagSeenAt = max(seenClock, through)
+        }
         for k in rules[r].series[s].exact.indices {
             for c in changes where rules[r].series[s].exact[k].covers(c.second) { rules[r].series[s].exact[k].apply(c.code, c.delta) }
         }
-        guard !rules[r].series[s].long.isEmpty else { return }
         let match = rules[r].rule.match
-        for c in changes where c.delta > 0 && c.second <= rules[r].series[s].long.ingestedThrough {
+        for c in changes where c.delta > 0 && !rules[r].series[s].long.isEmpty && c.second <= rules[r].series[s].long.ingestedThrough {
             let m: UInt64 = match.contains(StatusCode(unchecked: c.code)) ? UInt64(c.delta) : 0
             rules[r].series[s].long.addLate(c.second, total: UInt64(c.delta), matched: m)
+        }
+        guard rules[r].series[s].seasonal != nil else { return }
+        for c in changes where c.delta > 0 && c.second <= rules[r].series[s].seasonal!.ingestedThrough {
+            let m: UInt64 = match.contains(StatusCode(unchecked: c.code)) ? UInt64(c.delta) : 0
+            rules[r].series[s].seasonal!.addLate(c.second, total: UInt64(c.delta), matched: m)
         }
     }
 

@@ -13,6 +13,10 @@ public struct MonitorSnapshot: Codable, Sendable, Equatable {
     public var groups: [String: TallySnapshot]?
     /// Since when each input was watched (absence is proven only after it); nil in older files.
     public var watchedSince: [String: Int64]?
+    /// Hourly buckets of series with a seasonal baseline (`rule`, `rule[group]`); nil when none.
+    public var seasonal: [String: TieredCountsSnapshot]?
+    /// SLO pairs held after a quick all-clear, by alert key (`rule/page`); nil when none.
+    public var held: [String: Int]?
 
     public init(inputs: [String: TallySnapshot], alerts: [String: AlertState], evaluatedThrough: Int64?, clock: Int64?,
                 long: [String: TieredCountsSnapshot]? = nil, groups: [String: TallySnapshot]? = nil) {
@@ -34,10 +38,16 @@ extension Monitor {
         var alerts: [String: AlertState] = [:]
         var long: [String: TieredCountsSnapshot] = [:]
         var groups: [String: TallySnapshot] = [:]
+        var seasonal: [String: TieredCountsSnapshot] = [:]
+        var held: [String: Int] = [:]
         for r in rules {
             for s in r.series {
                 if let own = s.own { groups[s.longKey(r.rule.name)] = own.snapshot }
-                for t in s.tracks { alerts[t.key] = t.state }
+                if let hours = s.seasonal { seasonal[s.longKey(r.rule.name)] = hours.snapshot }
+                for t in s.tracks {
+                    alerts[t.key] = t.state
+                    if t.held != 0 { held[t.key] = Int(t.held) }
+                }
                 if !s.long.isEmpty { long[s.longKey(r.rule.name)] = s.long.snapshot }
             }
         }
@@ -47,6 +57,8 @@ extension Monitor {
         var watched: [String: Int64] = [:]
         for i in inputs { if let w = i.watchedSince, w != .min { watched[i.name] = w } }
         snapshot.watchedSince = watched.isEmpty ? nil : watched
+        snapshot.seasonal = seasonal.isEmpty ? nil : seasonal
+        snapshot.held = held.isEmpty ? nil : held
         return snapshot
     }
 
@@ -64,7 +76,9 @@ extension Monitor {
             for k in rules[r].series.indices {
                 for t in rules[r].series[k].tracks.indices {
                     if let state = s.alerts[rules[r].series[k].tracks[t].key] { rules[r].series[k].tracks[t].state = state }
+                    rules[r].series[k].tracks[t].held = UInt8(truncatingIfNeeded: s.held?[rules[r].series[k].tracks[t].key] ?? 0)
                 }
+                if let saved = s.seasonal?[rules[r].series[k].longKey(rules[r].rule.name)] { rules[r].series[k].seasonal?.restore(saved) }
                 for e in rules[r].series[k].exact.indices { rules[r].series[k].exact[e].invalidate() }
                 if let saved = s.long?[rules[r].series[k].longKey(rules[r].rule.name)] { rules[r].series[k].long.restore(saved) }
             }

@@ -90,6 +90,14 @@ public struct RuleSeries: Sendable {
     public internal(set) var exact: [RollingSum]
     /// Longer windows, from coarser buckets.
     public internal(set) var long: TieredCounts
+    /// Hourly buckets for a seasonal baseline (`same_hour_last_week`); nil without one.
+    public internal(set) var seasonal: TieredCounts?
+    /// How many seconds behind the evaluation point its freshest line is, when lines came in (0 when on time).
+    public internal(set) var dataLag: Int64 = 0
+    /// When lines last came in (the clock then).
+    public internal(set) var lagSeenAt: Int64 = .min
+    /// The newest second it counted a line at.
+    var newestCounted: Int64 = .min
     public internal(set) var tracks: [AlertTrack]
     /// A label group's own counts (`group_by: [host]`): its lines are counted here, not summed
     /// from the input rings. Nil for series of whole inputs.
@@ -115,6 +123,7 @@ public struct RuleSeries: Sendable {
         self.plan = plan
         self.exact = exact
         long = TieredCounts(windows: rule.condition.windows)
+        seasonal = rule.condition.seasonal.map { TieredCounts(hourlySpan: $0.span) }
         let empty = rule.condition.evaluateTracks(rule.condition.windows.map { _ in WindowSum() })
         tracks = rule.condition.tracks.enumerated().map { k, name in
             let key = AlertKey.name(rule: rule.name, group: group, track: name)
@@ -134,6 +143,8 @@ public struct AlertTrack: Sendable {
     public internal(set) var state: AlertState
     /// The condition's reading at the last evaluated second.
     public internal(set) var reading: RuleReading
+    /// SLO pairs held after a quick all-clear (`RuleContext.held`); 0 otherwise.
+    public internal(set) var held: UInt8 = 0
 }
 
 /// The last values of a rule's figure, one per `step` seconds, for `statusd status` sparklines.

@@ -13,8 +13,13 @@ public struct NoTrafficCondition: Sendable, Equatable {
     public var baseline: Int64
     /// The baseline must have expected at least this many requests per window to compare with.
     public var minRequests: UInt64
+    /// With `below`: compare with the same hour a day or a week ago instead of the `baseline`
+    /// before the window; `baseline` is the fallback until the series has that hour.
+    public var seasonal: SeasonalBaseline?
 
-    public init(window: Int64, below: Double? = nil, baseline: Int64 = 3600, minRequests: UInt64 = 20) {
+    public init(window: Int64, below: Double? = nil, baseline: Int64 = 3600, minRequests: UInt64 = 20,
+                seasonal: SeasonalBaseline? = nil) {
+        self.seasonal = seasonal
         self.window = window
         self.below = below
         self.baseline = baseline
@@ -24,7 +29,7 @@ public struct NoTrafficCondition: Sendable, Equatable {
     /// The window, then window plus baseline (the baseline is their difference).
     public var windows: [Int64] { below == nil ? [window] : [window, window + baseline] }
 
-    public func evaluate(_ sums: [WindowSum]) -> RuleReading {
+    public func evaluate(_ sums: [WindowSum], _ context: RuleContext = .plain) -> RuleReading {
         let current = sums[0]
         let n = Double(current.total)
         if current.total == 0 {
@@ -34,15 +39,25 @@ public struct NoTrafficCondition: Sendable, Equatable {
         guard let below, sums.count > 1 else {
             return RuleReading(breaching: false, calm: true, value: n, sum: current, limit: 0, windowSeconds: window)
         }
-        let before = sums[1].total &- current.total
-        let expected = Double(before) * Double(window) / Double(max(1, baseline))
+        let expected: Double
+        let against: String
+        if seasonal != nil, let hour = context.seasonal {
+            expected = hour.total
+            against = seasonal!.text
+        } else {
+            let before = sums[1].total &- current.total
+            expected = Double(before) * Double(window) / Double(max(1, baseline))
+            against = "over the previous \(DurationText.format(baseline))"
+        }
         let floor = below * expected
         let comparable = expected >= Double(minRequests)
         let breaching = comparable && n < floor
         let detail = comparable
-            ? "\(Count.format(current.total)) requests in \(DurationText.format(window)), \(Percent.format(n / expected)) of the \(Count.format(UInt64(expected.rounded()))) usual over the previous \(DurationText.format(baseline))"
+            ? "\(Count.format(current.total)) requests in \(DurationText.format(window)), \(Percent.format(n / expected)) of the \(Count.format(UInt64(expected.rounded()))) usual \(against)"
             : nil
-        return RuleReading(breaching: breaching, calm: !breaching, value: n, sum: current, limit: floor,
-                           windowSeconds: window, detail: detail)
+        var reading = RuleReading(breaching: breaching, calm: !breaching, value: n, sum: current, limit: floor,
+                                  windowSeconds: window, detail: detail)
+        reading.baselineFallback = seasonal.flatMap { context.seasonal == nil ? $0.fallback(baseline, missing: context.seasonalMissing) : nil }
+        return reading
     }
 }

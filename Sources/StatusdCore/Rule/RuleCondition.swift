@@ -31,19 +31,28 @@ public enum RuleCondition: Sendable, Equatable {
     }
 
     /// Reads the sums (one per entry of `windows`): one reading per track.
-    public func evaluateTracks(_ sums: [WindowSum]) -> [RuleReading] {
-        if case .slo(let s) = self { return s.evaluateTracks(sums) }
-        return [evaluate(sums)]
+    public func evaluateTracks(_ sums: [WindowSum], _ context: RuleContext = .plain) -> [RuleReading] {
+        if case .slo(let s) = self { return s.evaluateTracks(sums, context) }
+        return [evaluate(sums, context)]
     }
 
     /// The first track's reading.
-    public func evaluate(_ sums: [WindowSum]) -> RuleReading {
+    public func evaluate(_ sums: [WindowSum], _ context: RuleContext = .plain) -> RuleReading {
         switch self {
         case .rate(let r): return r.evaluate(sums[0])
         case .count(let c): return c.evaluate(sums[0])
-        case .noTraffic(let n): return n.evaluate(sums)
-        case .spike(let s): return s.evaluate(sums)
-        case .slo(let s): return s.evaluateTracks(sums)[0]
+        case .noTraffic(let n): return n.evaluate(sums, context)
+        case .spike(let s): return s.evaluate(sums, context)
+        case .slo(let s): return s.evaluateTracks(sums, context)[0]
+        }
+    }
+
+    /// The seasonal baseline the condition compares with, if any (`spike`, `no_traffic ... below`).
+    public var seasonal: SeasonalBaseline? {
+        switch self {
+        case .spike(let s): return s.seasonal
+        case .noTraffic(let n): return n.below == nil ? nil : n.seasonal
+        default: return nil
         }
     }
 

@@ -21,6 +21,12 @@ public struct RuleReading: Sendable, Equatable {
     public var budgetLeft: Double?
     /// An SLO's burn rates, one per window of `SLOCondition.burnWindows`.
     public var burnRates: [Double]?
+    /// An SLO's pairs (bit `1 << index` of `SLOCondition.pairs`) whose windows both burn above the
+    /// pair's threshold, guard or not: what a quick all-clear holds.
+    public var breachingPairs: UInt8 = 0
+    /// Set while a seasonal baseline falls back to the plain one (not enough history yet):
+    /// `same_hour_last_week needs 5d more history; comparing with the previous 1h`.
+    public var baselineFallback: String?
 
     public init(breaching: Bool, calm: Bool, value: Double, sum: WindowSum, limit: Double = 0, resolveLimit: Double? = nil,
                 windowSeconds: Int64 = 0, severity: Severity? = nil, detail: String? = nil, budgetLeft: Double? = nil,

@@ -10,17 +10,44 @@
 /// long window) and scale with other periods. Each pair set is a track with its own alert state,
 /// so a ticket can be open while a page fires. With the guard (default), each window's rate must
 /// also be above the threshold with 95% confidence (Wilson) and hold `min_requests`.
+///
+/// Two things go beyond the Workbook:
+///
+/// - **Quick all-clear** (`all_clear: quick`, the default): a page resolves once the error rate
+///   over the last `resolve_for` (5m) is back within the objective (burn at most 1x, over at
+///   least `min_requests` requests), instead of once every pair's short window has let the
+///   incident go (the 30m window: about 30 minutes after the site recovered). The pairs still
+///   breaching then (the incident is inside their windows) are held: they fire again only when
+///   the shortest window breaches their threshold too (a second incident).
+///   `all_clear: workbook` keeps the Workbook's behaviour.
+/// - **Evidence for long windows**: a long window holding less history than its span (a 3d window
+///   two seconds or six hours into a fresh install, a group that just appeared) counts the part
+///   it has not seen as error-free instead of extrapolating what it has over the whole span.
 public struct SLOCondition: Sendable, Equatable {
+    /// How a firing page resolves.
+    public enum AllClear: String, Sendable, Equatable, CaseIterable {
+        /// Once the last `resolve_for` is back within the objective.
+        case quick
+        /// Once no pair breaches (the Workbook's).
+        case workbook
+    }
+
     public var objective: Double
     public var period: Int64
     public var minRequests: UInt64
     public var wilsonGuard: Bool
+    public var allClear: AllClear
+    /// Quick all-clear: the stretch whose error rate must be back within the objective.
+    public var resolveFor: Int64
 
-    public init(objective: Double, period: Int64 = 30 * 86400, minRequests: UInt64 = 20, wilsonGuard: Bool = true) {
+    public init(objective: Double, period: Int64 = 30 * 86400, minRequests: UInt64 = 20, wilsonGuard: Bool = true,
+                allClear: AllClear = .quick, resolveFor: Int64 = 300) {
         self.objective = objective
         self.period = period
         self.minRequests = minRequests
         self.wilsonGuard = wilsonGuard
+        self.allClear = allClear
+        self.resolveFor = max(1, resolveFor)
     }
 
     public var budget: Double { max(1e-9, 1 - objective) }
@@ -44,8 +71,18 @@ public struct SLOCondition: Sendable, Equatable {
     public static let trackSeverities: [Severity] = [.critical, .warning]
     /// The windows whose burn rates are read, in order (then the period, for the budget).
     public static let burnWindows: [Int64] = [300, 1800, 3600, 21600, 259_200]
+    /// The burn windows' names (`5m`, `3d`), made once: a reading is made every second.
+    static let windowNames: [Int64: String] = Dictionary(uniqueKeysWithValues: burnWindows.map { ($0, DurationText.format($0)) })
+    /// Bits of the page track's pairs.
+    public static let pagePairs: UInt8 = 0b011
 
-    public var windows: [Int64] { Self.burnWindows + [period] }
+    /// The burn windows, the period, then (quick all-clear with a `resolve_for` that is not a burn
+    /// window) the all-clear window.
+    public var windows: [Int64] {
+        var w = Self.burnWindows + [period]
+        if allClear == .quick, !Self.burnWindows.contains(resolveFor) { w.append(resolveFor) }
+        return w
+    }
 
     /// The burn threshold of a pair for this period (14.4, 6 and 1 for 30 days).
     public func threshold(_ p: Pair) -> Double { p.budgetShare * Double(period) / Double(p.long) }
@@ -60,40 +97,66 @@ public struct SLOCondition: Sendable, Equatable {
 
     private func index(_ w: Int64) -> Int { Self.burnWindows.firstIndex(of: w)! }
 
-    private func above(_ s: WindowSum, _ threshold: Double) -> Bool {
+    /// The share of window `w` the series' history covers: the part not seen counts as
+    /// error-free, so a window's rate is scaled by it (1 once the history is as long as the window).
+    public static func coverage(_ w: Int64, history: Int64) -> Double {
+        history >= w ? 1 : Double(max(0, history)) / Double(w)
+    }
+
+    /// `s` (scaled by `coverage`) above `threshold` with at least `minRequests` requests and, with
+    /// the guard, with 95% confidence.
+    private func above(_ s: WindowSum, _ threshold: Double, coverage c: Double = 1) -> Bool {
         let limit = threshold * budget
-        guard s.total >= minRequests, s.rate > limit else { return false }
-        return !wilsonGuard || Wilson.lowerBound(s.matched, of: s.total) > limit
+        guard s.total >= minRequests, s.rate * c > limit else { return false }
+        return !wilsonGuard || Wilson.lowerBound(s.matched, of: s.total) * c > limit
+    }
+
+    /// The sum of the quick all-clear window among `sums`.
+    private func clearSum(_ sums: [WindowSum]) -> WindowSum {
+        if let k = Self.burnWindows.firstIndex(of: resolveFor) { return sums[k] }
+        return sums.count > Self.burnWindows.count + 1 ? sums[Self.burnWindows.count + 1] : WindowSum()
     }
 
     /// One reading per track: page, then ticket.
-    public func evaluateTracks(_ sums: [WindowSum]) -> [RuleReading] {
+    public func evaluateTracks(_ sums: [WindowSum], _ context: RuleContext = .plain) -> [RuleReading] {
         let burns = Self.burnWindows.indices.map { burn(sums[$0]) }
         let left = budgetLeft(sums[Self.burnWindows.count])
+        let shortest = sums[0]
+        let clear = clearSum(sums)
+        let quickCalm = allClear == .quick && clear.total >= max(1, minRequests) && burn(clear) <= 1
         return Self.trackNames.indices.map { track in
-            let pairs = Self.pairs.filter { $0.track == track }
             var firing: Pair?
             var calm = true
+            var raw: UInt8 = 0
             var best: (pair: Pair, margin: Double)?
-            for p in pairs {
+            for (n, p) in Self.pairs.enumerated() where p.track == track {
                 let t = threshold(p)
                 let l = sums[index(p.long)], s = sums[index(p.short)]
-                if firing == nil, above(l, t), above(s, t) { firing = p }
-                if burn(l) > t && burn(s) > t { calm = false }
-                let margin = min(burn(l), burn(s)) / t
+                let c = Self.coverage(p.long, history: context.history)
+                let bit = UInt8(1) << UInt8(n)
+                // A held pair fires again only with a new breach of the shortest window.
+                let free = context.held & bit == 0 || above(shortest, t)
+                if firing == nil, free, above(l, t, coverage: c), above(s, t) { firing = p }
+                if burn(l) * c > t && burn(s) > t { calm = false; raw |= bit }
+                let margin = min(burn(l) * c, burn(s)) / t
                 if best == nil || margin > best!.margin { best = (p, margin) }
             }
+            if track == 0, quickCalm { calm = true }
             let shown = firing ?? best!.pair
             let t = threshold(shown)
             let sum = sums[index(shown.short)]
             let name = Self.trackNames[track]
-            let detail = "\(name): \(DurationText.format(shown.long)) burn \(Self.burnText(burns[index(shown.long)])) and "
-                + "\(DurationText.format(shown.short)) burn \(Self.burnText(burns[index(shown.short)])), "
+            let c = Self.coverage(shown.long, history: context.history)
+            let seen = c < 1 ? " (\(DurationText.format(max(0, context.history))) of history)" : ""
+            let detail = "\(name): \(Self.windowNames[shown.long]!) burn \(Self.burnText(burns[index(shown.long)] * c))\(seen) and "
+                + "\(Self.windowNames[shown.short]!) burn \(Self.burnText(burns[index(shown.short)])), "
                 + "\(firing == nil ? "limit" : "above") \(Self.burnText(t)); "
                 + "\(Percent.format(max(0, left))) of the \(DurationText.format(period)) error budget left"
-            return RuleReading(breaching: firing != nil, calm: calm, value: sum.rate, sum: sum, limit: t * budget,
-                               windowSeconds: shown.short, severity: Self.trackSeverities[track], detail: detail,
-                               budgetLeft: left, burnRates: burns)
+            var reading = RuleReading(breaching: firing != nil, calm: calm, value: sum.rate, sum: sum, limit: t * budget,
+                                      windowSeconds: shown.short, severity: Self.trackSeverities[track], detail: detail,
+                                      budgetLeft: left, burnRates: burns)
+            reading.breachingPairs = raw
+            return reading
         }
     }
 

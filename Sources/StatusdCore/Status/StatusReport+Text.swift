@@ -52,6 +52,7 @@ extension StatusReport {
             if let since = r.since { line += ", since \(since)" }
             if let spark = r.sparkline, !spark.isEmpty { line += "  " + Self.sparkline(spark, limit: r.limit) }
             out.append(line)
+            if let b = r.baselineFallback { out.append("          baseline: \(b)") }
             if let d = r.detail { out.append("          \(d)") }
             for a in r.alerts ?? [] where (r.alerts?.count ?? 0) > 1 || a.silenced || a.inhibitedBy != nil || a.flapping || a.acknowledgedAt != nil || a.escalation != nil || (a.state == .firing && a.alertID != nil) {
                 var l = "          \(a.key): \(a.state == .firing ? "FIRING" : a.state.rawValue) \(figure(a.value))"

@@ -203,6 +203,9 @@ public struct RuleReport: Codable, Sendable, Equatable {
     /// The figure over the window, oldest first, one value per `sparkline_step_seconds`.
     public var sparkline: [Double]?
     public var sparklineStepSeconds: Int64?
+    /// Set while a seasonal baseline (`same_hour_last_week`) falls back to the plain one for want
+    /// of history: what it needs and what it compares with meanwhile.
+    public var baselineFallback: String?
 
     public init(rule: Rule, state: AlertState, sum: WindowSum, inputs: [String]) {
         name = rule.name
@@ -242,6 +245,7 @@ public struct RuleReport: Codable, Sendable, Equatable {
         foldedGroups = r.folded.isEmpty ? nil : r.folded
         sparkline = r.history.values
         sparklineStepSeconds = r.history.step
+        baselineFallback = r.series.lazy.flatMap(\.tracks).compactMap(\.reading.baselineFallback).first
     }
 
     enum CodingKeys: String, CodingKey {
@@ -249,6 +253,7 @@ public struct RuleReport: Codable, Sendable, Equatable {
         case resolveBelow = "resolve_below", minRequests = "min_requests", budgetLeft = "budget_left"
         case windowSeconds = "window_seconds", forSeconds = "for_seconds", foldedGroups = "folded_groups"
         case sparklineStepSeconds = "sparkline_step_seconds"
+        case baselineFallback = "baseline_fallback"
     }
 }
 

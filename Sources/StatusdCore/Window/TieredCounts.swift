@@ -74,6 +74,10 @@ public struct TieredCounts: Sendable, Equatable {
     var queries: [Query] = []
     /// The newest second added by `ingest`.
     public private(set) var ingestedThrough: Int64 = .min
+    /// The oldest second with a counted request: where the series' history starts (a long
+    /// window holding less than its span is not read as if full). After a restore, the oldest
+    /// bucket kept, to its width.
+    public internal(set) var firstData: Int64 = .min
 
     /// The tier widths and spans for windows up to `longest` seconds.
     static func layout(longest: Int64) -> [(width: Int64, span: Int64)] {
@@ -93,6 +97,33 @@ public struct TieredCounts: Sendable, Equatable {
             let w = tiers[t].width
             queries.append(Query(length: length, tier: t, buckets: max(1, (length + w - 1) / w)))
         }
+    }
+
+    /// Hourly buckets only, for a seasonal baseline (`same_hour_last_week`): `span` seconds of
+    /// them, read by `hour(containing:)`. A week costs 170 buckets (1.4 KB), checkpointed.
+    public init(hourlySpan span: Int64) {
+        tiers = [Tier(width: 3600, span: span)]
+    }
+
+    /// The level of the window of `length` seconds ending at second `end` (hourly layout): each
+    /// hour bucket it overlaps counts pro rata. Nil when the series' history does not cover those
+    /// whole hours, or they are no longer held.
+    public func level(length: Int64, endingAt end: Int64) -> SeasonalLevel? {
+        guard let tier = tiers.first, tier.head != .min, firstData != .min else { return nil }
+        let w = tier.width
+        let start = end - length + 1
+        var i = Tier.floorDiv(start, w)
+        let last = Tier.floorDiv(end, w)
+        guard firstData <= i * w, last <= tier.head, i > tier.head - Int64(tier.slots) else { return nil }
+        var total = 0.0, matched = 0.0
+        while i <= last {
+            let overlap = min(end, (i + 1) * w - 1) - max(start, i * w) + 1
+            let (t, m) = tier.bucket(i)
+            total += Double(t) * Double(overlap) / Double(w)
+            matched += Double(m) * Double(overlap) / Double(w)
+            i += 1
+        }
+        return SeasonalLevel(total: total, matched: matched)
     }
 
     public var isEmpty: Bool { tiers.isEmpty }
@@ -119,6 +150,7 @@ public struct TieredCounts: Sendable, Equatable {
     }
 
     private mutating func add(_ second: Int64, total: UInt64, matched: UInt64) {
+        if total > 0, firstData == .min || second < firstData { firstData = second }
         for t in tiers.indices {
             tiers[t].add(second, total: total, matched: matched)
             let index = Tier.floorDiv(second, tiers[t].width)
@@ -251,6 +283,19 @@ extension TieredCounts {
             }
         }
         ingestedThrough = s.ingestedThrough ?? .min
+        // History starts at the oldest bucket kept (the coarsest tier reaches furthest back).
+        firstData = .min
+        for t in tiers.indices where tiers[t].head != .min {
+            var i = tiers[t].head - Int64(tiers[t].slots) + 1
+            while i <= tiers[t].head {
+                if tiers[t].bucket(i).0 > 0 {
+                    let start = i * tiers[t].width
+                    if firstData == .min || start < firstData { firstData = start }
+                    break
+                }
+                i += 1
+            }
+        }
         for q in queries.indices { queries[q].at = .min }
     }
 }
