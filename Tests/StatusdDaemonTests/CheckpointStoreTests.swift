@@ -39,6 +39,25 @@ struct CheckpointStoreTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/state.json.tmp"), "no temp file left")
     }
 
+    @Test("what the monitor's snapshot holds beside the counts survives the state file: seasonal hours, held SLO pairs, journal cursors")
+    func snapshotExtrasRoundTrip() throws {
+        let dir = try tempDir()
+        let store = CheckpointStore(directory: dir, logger: Logger(label: "test"))
+        var cp = sample()
+        var hours = TieredCounts(hourlySpan: 170 * 3600)
+        hours.ingest(1000, total: 40, matched: 3)
+        var snapshot = cp.monitor
+        snapshot.seasonal = ["spike": hours.snapshot]
+        snapshot.held = ["slo/page": 2]
+        cp = Checkpoint(savedAt: cp.savedAt, monitor: snapshot, files: cp.files, outbox: cp.outbox ?? Outbox())
+        cp.journalCursors = ["nginx": "s=abc;i=1"]
+        try store.save(cp)
+        let back = try #require(store.load(now: 2000))
+        #expect(back.monitor.seasonal == ["spike": hours.snapshot])
+        #expect(back.monitor.held == ["slo/page": 2])
+        #expect(back.journalCursors == ["nginx": "s=abc;i=1"])
+    }
+
     @Test("an unreadable state file is set aside, not crashed on")
     func corrupt() throws {
         let dir = try tempDir()

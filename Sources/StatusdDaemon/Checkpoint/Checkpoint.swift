@@ -27,6 +27,10 @@ struct Checkpoint: Codable, Sendable {
     var watchedSince: [String: Int64]?
     /// Each `journal:` input's place in the journal: the cursor of the last entry read.
     var journalCursors: [String: String]?
+    /// Hourly buckets of seasonal baselines (`baseline: same_hour_last_week`); absent when none.
+    var seasonal: [String: TieredCountsSnapshot]?
+    /// SLO pairs held after a quick all-clear, so a restart cannot page on them again.
+    var held: [String: Int]?
 
     init(savedAt: Int64, monitor: MonitorSnapshot, files: [FileCheckpoint], outbox: Outbox) {
         self.savedAt = savedAt
@@ -36,6 +40,8 @@ struct Checkpoint: Codable, Sendable {
         clock = monitor.clock
         long = monitor.long
         watchedSince = monitor.watchedSince
+        seasonal = monitor.seasonal
+        held = monitor.held
         self.files = files
         self.outbox = outbox
     }
@@ -43,13 +49,15 @@ struct Checkpoint: Codable, Sendable {
     var monitor: MonitorSnapshot {
         var m = MonitorSnapshot(inputs: inputs, alerts: alerts, evaluatedThrough: evaluatedThrough, clock: clock, long: long)
         m.watchedSince = watchedSince
+        m.seasonal = seasonal
+        m.held = held
         return m
     }
 
     enum CodingKeys: String, CodingKey {
         case version, inputs, files, alerts, clock, outbox, long, health
         case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
-        case watchedSince = "watched_since", journalCursors = "journal_cursors"
+        case watchedSince = "watched_since", journalCursors = "journal_cursors", seasonal, held
     }
 }
 

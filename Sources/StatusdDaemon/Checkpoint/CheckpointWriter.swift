@@ -34,18 +34,21 @@ struct CheckpointWriter {
         var health: HealthBoard?
         var watchedSince: [String: Int64]?
         var journalCursors: [String: String]?
+        var seasonal: [String: TieredCountsSnapshot]?
+        var held: [String: Int]?
 
         enum CodingKeys: String, CodingKey {
             case version, files, alerts, clock, outbox, health
             case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
-            case watchedSince = "watched_since", journalCursors = "journal_cursors"
+            case watchedSince = "watched_since", journalCursors = "journal_cursors", seasonal, held
         }
     }
 
     mutating func write(_ cp: Checkpoint, encoder: JSONEncoder) throws {
         let rest = try encoder.encode(Rest(version: cp.version, savedAt: cp.savedAt, files: cp.files, alerts: cp.alerts,
                                            evaluatedThrough: cp.evaluatedThrough, clock: cp.clock, outbox: cp.outbox,
-                                           health: cp.health, watchedSince: cp.watchedSince, journalCursors: cp.journalCursors))
+                                           health: cp.health, watchedSince: cp.watchedSince, journalCursors: cp.journalCursors,
+                                           seasonal: cp.seasonal, held: cp.held))
         append("{\"inputs\":{")
         for (n, name) in cp.inputs.keys.sorted().enumerated() {
             if n > 0 { append(",") }
