@@ -8,8 +8,10 @@
 /// are read by their shape (they hold spaces), and nginx's lists (`502, 504 : 200`) go on past a
 /// space that separates their items.
 ///
-/// Speed: one pass over the line with no allocation; literals are compared with loads, fields
-/// found with the word scanner, a repeated time text is not parsed again.
+/// Speed: one pass over the line with no allocation, by the template compiled once more into
+/// `TemplateSteps` (a field and the literal after it one step, literals compared as words, fields
+/// found with the word scanner, a repeated time text not parsed again). Replay reads whole chunks
+/// in one pass instead (`tally(lines:)`, TemplateParser+Tally.swift), with the same results.
 public struct TemplateParser: LineParser {
     public let template: FormatTemplate
     let prefix: LinePrefix

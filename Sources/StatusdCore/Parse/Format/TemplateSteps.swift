@@ -52,6 +52,9 @@ struct TemplateSteps: Sendable {
     }
 
     private(set) var steps: [Step] = []
+    /// The steps again for the one-pass reader's common case (`TemplateParser+Tally.swift`); empty
+    /// when a literal holds a newline (the common case relies on none doing so).
+    private(set) var fast: [FastStep] = []
     /// The stop bytes with a class: class `c` (1...) is `stops[c - 1]`.
     private(set) var stops: [UInt8] = []
     let bytes: [UInt8]
@@ -108,6 +111,83 @@ struct TemplateSteps: Sendable {
             }
             k += 1
         }
+        fast = compileFast(steps, stride: BlockWindow.stride)
+    }
+
+    /// One step of the common case: a field is found, then its stop byte and up to 7 bytes of the
+    /// literal after it are compared as one word; a literal is compared 8 bytes at a time.
+    struct FastStep: Sendable {
+        enum Kind: UInt8, Sendable { case field, literal, commonLogTime, rest, separator, step }
+        var kind: Kind
+        var status = false
+        var list = false
+        /// `.field`, `.literal`: how far the step goes from where the word is compared.
+        var advance: UInt8 = 0
+        /// `.field`: where its class's mask words start (`cls * BlockWindow.stride`).
+        var words: Int32 = 0
+        /// `.step`: the `Step` read as `TemplateSteps.read` reads it (a time of another shape, a
+        /// quoted field...).
+        var index: Int32 = 0
+        var word: UInt64 = 0
+        var mask: UInt64 = 0
+
+        init(kind: Kind) { self.kind = kind }
+    }
+
+    /// `word` and `mask` of `b`.
+    private static func word(_ b: ArraySlice<UInt8>) -> (UInt64, UInt64) {
+        var word: UInt64 = 0, mask: UInt64 = 0
+        for (j, x) in b.enumerated() {
+            word |= UInt64(x) << UInt64(8 * j)
+            mask |= 0xFF << UInt64(8 * j)
+        }
+        return (word, mask)
+    }
+
+    private func compileFast(_ steps: [Step], stride: Int) -> [FastStep] {
+        guard !bytes.contains(0x0A) else { return [] }
+        var out: [FastStep] = []
+        func literal(_ b: ArraySlice<UInt8>) {
+            var from = b.startIndex
+            while from < b.endIndex {
+                let to = min(b.endIndex, from + 8)
+                var f = FastStep(kind: .literal)
+                (f.word, f.mask) = Self.word(b[from..<to])
+                f.advance = UInt8(to - from)
+                out.append(f)
+                from = to
+            }
+        }
+        for (k, s) in steps.enumerated() {
+            let lit = bytes[Int(s.start)..<Int(s.start + s.count)]
+            switch s.kind {
+            case .field:
+                var f = FastStep(kind: .field)
+                f.status = s.status
+                f.list = s.list
+                f.words = Int32(Int(s.cls) * stride)
+                let head = s.joined ? lit.prefix(7) : []
+                (f.word, f.mask) = Self.word([s.stop] + head)
+                f.advance = s.joined ? UInt8(1 + head.count) : 0
+                out.append(f)
+                if s.joined { literal(lit.dropFirst(head.count)) }
+            case .literal:
+                literal(lit)
+            case .commonLogTime:
+                out.append(FastStep(kind: .commonLogTime))
+            case .rest:
+                var f = FastStep(kind: .rest)
+                f.status = s.status
+                out.append(f)
+            case .separator:
+                out.append(FastStep(kind: .separator))
+            case .time, .other:
+                var f = FastStep(kind: .step)
+                f.index = Int32(k)
+                out.append(f)
+            }
+        }
+        return out
     }
 
     private func setLiteral(_ s: inout Step, from start: Int, count: Int) {
