@@ -82,5 +82,22 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         templateLines.feed(bytes, same)
         templateLines.flush(same)
     }
+    // Replay's one-pass reader for compiled formats (`TemplateParser.tally(lines:)`) against the
+    // same bytes parsed line by line, for every format string the fuzzer reads by.
+    for (server, format) in FuzzFormats.all {
+        guard let t = try? FuzzFormats.compile(server, format) else { fatalError("\(format) does not compile") }
+        var options = FormatOptions()
+        options.template = t
+        let logFormat: LogFormat = server == .nginx ? .nginx : server == .apache ? .apache : .haproxy
+        var onePass = FileDecoder(format: logFormat, options: options), byLine = FileDecoder(format: logFormat, options: options)
+        let a = SecondRuns(), b = SecondRuns()
+        onePass.tally(bytes, into: a)
+        onePass.flush(into: a)
+        byLine.parse(bytes) { b.add($0) }
+        byLine.flush { b.add($0) }
+        a.close()
+        b.close()
+        if a.runs != b.runs || a.entries != b.entries { fatalError("\(server) `\(format)`: one pass differs from line by line") }
+    }
     return 0
 }

@@ -87,6 +87,14 @@ public struct FileDecoder: Sendable {
                                lines: { p.tally(lines: $0, open: &open, closed: &closed) })
             }
             parser = p
+        case var p as TemplateParser:
+            // One pass over the chunk's complete lines (`TemplateParser.tally(lines:)`).
+            parser = Self.placeholder
+            runs.withOpen { open, closed in
+                assembler.feed(chunk, line: { open.add(p.parse($0), closed: &closed) },
+                               lines: { p.tally(lines: $0, open: &open, closed: &closed) })
+            }
+            parser = p
         case var p as PrefixedParser:
             parser = Self.placeholder
             runs.withOpen { open, closed in assembler.feed(chunk) { p.parse($0) { open.add($0, closed: &closed) } } }

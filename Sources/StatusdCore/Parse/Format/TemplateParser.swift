@@ -8,33 +8,55 @@
 /// are read by their shape (they hold spaces), and nginx's lists (`502, 504 : 200`) go on past a
 /// space that separates their items.
 ///
-/// Speed: one pass over the line with no allocation; literals are compared with loads, fields
-/// found with the word scanner, a repeated time text is not parsed again.
+/// Speed: one pass over the line with no allocation, by the template compiled once more into
+/// `TemplateSteps` (a field and the literal after it one step, literals compared as words, fields
+/// found with the word scanner, a repeated time text not parsed again). Replay reads whole chunks
+/// in one pass instead (`tally(lines:)`, TemplateParser+Tally.swift), with the same results.
 public struct TemplateParser: LineParser {
     public let template: FormatTemplate
-    private let prefix: LinePrefix
+    let prefix: LinePrefix
+    /// The template compiled for status and time (`TemplateSteps`).
+    let steps: TemplateSteps
     var stamp = StampCache()
 
     public init(_ template: FormatTemplate, prefix: LinePrefix = .auto) {
         self.template = template
         self.prefix = prefix
+        steps = TemplateSteps(template)
     }
 
     public mutating func parse(_ line: UnsafeRawBufferPointer) -> ParseResult {
         var n = line.count
         while n > 0, line[n - 1] == ASCII.cr || line[n - 1] == ASCII.space { n -= 1 }
         guard n > 0 else { return .ignored }
-        let p = UnsafeRawBufferPointer(rebasing: line[0..<n])
-        var walk = TemplateWalk(labels: false)
-        if walk.read(template, p, from: 0, stamp: &stamp), let s = walk.status { return .entry(status: s, time: walk.time) }
-        if prefix != .none {
-            let start = prefix.start(of: p)
-            var again = TemplateWalk(labels: false)
-            if start > 0, again.read(template, p, from: start, stamp: &stamp), let s = again.status {
-                return .entry(status: s, time: again.time)
+        return Self.read(UnsafeRawBufferPointer(rebasing: line[0..<n]), steps, template, prefix, &stamp)
+    }
+
+    /// A trimmed, non-empty line: from its start, else (a prefix) from where the prefix ends.
+    @inline(__always)
+    static func read(_ p: UnsafeRawBufferPointer, _ steps: TemplateSteps, _ template: FormatTemplate, _ prefix: LinePrefix,
+                     _ stamp: inout StampCache) -> ParseResult {
+        steps.steps.withUnsafeBufferPointer { sp in
+            steps.bytes.withUnsafeBufferPointer { bp in
+                var time: Int64?
+                let finder = WordStopFinder(line: p)
+                let s = TemplateSteps.read(sp, bp, template, p, from: 0, limit: p.count, finder: finder, stamp: &stamp, time: &time)
+                if s >= 0 { return .entry(status: StatusCode(unchecked: UInt16(s)), time: time) }
+                return afterPrefix(p, sp, bp, template, prefix, &stamp)
             }
         }
-        return .unparsed
+    }
+
+    /// A line that does not fit from its start, read again from the end of a syslog or container prefix.
+    @inline(never)
+    static func afterPrefix(_ p: UnsafeRawBufferPointer, _ sp: UnsafeBufferPointer<TemplateSteps.Step>, _ bp: UnsafeBufferPointer<UInt8>,
+                            _ template: FormatTemplate, _ prefix: LinePrefix, _ stamp: inout StampCache) -> ParseResult {
+        guard prefix != .none else { return .unparsed }
+        let start = prefix.start(of: p)
+        guard start > 0 else { return .unparsed }
+        var time: Int64?
+        let s = TemplateSteps.read(sp, bp, template, p, from: start, limit: p.count, finder: WordStopFinder(line: p), stamp: &stamp, time: &time)
+        return s >= 0 ? .entry(status: StatusCode(unchecked: UInt16(s)), time: time) : .unparsed
     }
 }
 
