@@ -15,17 +15,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         decoder.flush(check)
     }
     // Replay's one-pass readers (combined, JSON) against the same bytes parsed line by line.
-    for format in [LogFormat.combined, .nginxJSON, .json] {
-        var onePass = FileDecoder(format: format), byLine = FileDecoder(format: format)
-        let a = SecondRuns(), b = SecondRuns()
-        onePass.tally(bytes, into: a)
-        onePass.flush(into: a)
-        byLine.parse(bytes) { b.add($0) }
-        byLine.flush { b.add($0) }
-        a.close()
-        b.close()
-        if a.runs != b.runs || a.entries != b.entries { fatalError("\(format): one pass differs from line by line") }
-    }
+    for format in [LogFormat.combined, .nginxJSON, .json] { onePassCountsAsLineByLine(bytes, format, FormatOptions(), "\(format)") }
     // Syslog headers: no crash, and the tag and message lie within the datagram.
     if let m = SyslogMessage.parse(bytes), m.tag.lowerBound < 0 || m.tag.upperBound > size || m.message < 0 || m.message > size {
         fatalError("syslog header out of the datagram")
@@ -34,18 +24,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for wrapper in [ContainerWrapper.cri, .docker, .auto] {
         var options = FormatOptions()
         options.wrapper = wrapper
-        for format in [LogFormat.combined, .json] {
-            var onePass = FileDecoder(format: format, options: options, maxLineBytes: 512)
-            var byLine = FileDecoder(format: format, options: options, maxLineBytes: 512)
-            let a = SecondRuns(), b = SecondRuns()
-            onePass.tally(bytes, into: a)
-            onePass.flush(into: a)
-            byLine.parse(bytes) { b.add($0) }
-            byLine.flush { b.add($0) }
-            a.close()
-            b.close()
-            if a.runs != b.runs || a.entries != b.entries { fatalError("\(wrapper) \(format): tally differs from line by line") }
-        }
+        for format in [LogFormat.combined, .json] { onePassCountsAsLineByLine(bytes, format, options, "\(wrapper) \(format)", maxLineBytes: 512) }
     }
     // The fast parsers against the byte-loop ones they replaced (Tests/StatusdCoreTests/ReferenceParsers.swift).
     var lines = LineAssembler(maxLineBytes: 4096)
@@ -89,15 +68,22 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         var options = FormatOptions()
         options.template = t
         let logFormat: LogFormat = server == .nginx ? .nginx : server == .apache ? .apache : .haproxy
-        var onePass = FileDecoder(format: logFormat, options: options), byLine = FileDecoder(format: logFormat, options: options)
-        let a = SecondRuns(), b = SecondRuns()
-        onePass.tally(bytes, into: a)
-        onePass.flush(into: a)
-        byLine.parse(bytes) { b.add($0) }
-        byLine.flush { b.add($0) }
-        a.close()
-        b.close()
-        if a.runs != b.runs || a.entries != b.entries { fatalError("\(server) `\(format)`: one pass differs from line by line") }
+        onePassCountsAsLineByLine(bytes, logFormat, options, "\(server) `\(format)`")
     }
     return 0
+}
+
+/// Replay's `tally` (one pass where the format has one) must count what parsing line by line counts.
+func onePassCountsAsLineByLine(_ bytes: UnsafeRawBufferPointer, _ format: LogFormat, _ options: FormatOptions, _ what: String,
+                               maxLineBytes: Int = 64 * 1024) {
+    var onePass = FileDecoder(format: format, options: options, maxLineBytes: maxLineBytes)
+    var byLine = FileDecoder(format: format, options: options, maxLineBytes: maxLineBytes)
+    let a = SecondRuns(), b = SecondRuns()
+    onePass.tally(bytes, into: a)
+    onePass.flush(into: a)
+    byLine.parse(bytes) { b.add($0) }
+    byLine.flush { b.add($0) }
+    a.close()
+    b.close()
+    if a.runs != b.runs || a.entries != b.entries { fatalError("\(what): one pass differs from line by line") }
 }
