@@ -176,12 +176,8 @@ public struct FileDecoder: Sendable {
                                   _ parser: inout any LineParser, _ body: (ParseResult, UnsafeRawBufferPointer) -> Void) {
         let outcome = wrapper.unwrap(line) { inner, stream, time in
             parser.parse(inner) { result in
-                switch result {
-                case .entry(let status, nil) where time.count > 0:
-                    body(.entry(status: status, time: TimeText.rfc3339(time)), inner)
-                case .unparsed where stream == .stderr: body(.ignored, inner)
-                default: body(result, inner)
-                }
+                if result == .unparsed, stream == .stderr { return body(.ignored, inner) }
+                body(result.timed(ifNone: time.count > 0 ? TimeText.rfc3339(time) : nil), inner)
             }
         }
         if outcome == .unreadable { body(.unparsed, line) }

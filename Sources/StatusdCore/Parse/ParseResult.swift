@@ -7,3 +7,13 @@ public enum ParseResult: Equatable, Sendable {
     /// A line this format cannot read. Counted as such, never as a status.
     case unparsed
 }
+
+extension ParseResult {
+    /// An entry that states no time takes `time` (a container runtime's, a journal entry's), when
+    /// there is one (`nil`: none known).
+    @inline(__always)
+    public func timed(ifNone time: @autoclosure () -> Int64?) -> ParseResult {
+        guard case .entry(let status, nil) = self, let t = time() else { return self }
+        return .entry(status: status, time: t)
+    }
+}

@@ -97,9 +97,8 @@ final class JournalSource {
             scratch.removeAll(keepingCapacity: true)
             scratch.append(contentsOf: UnsafeRawBufferPointer(start: data + 8, count: length - 8))
             scratch.append(0x0A)
-            let time = entryTime(j)
             withUnsafeMutablePointer(to: &sink) { target in
-                var timed = EntryTimedSink(target: target, time: time)
+                var timed = EntryTimedSink(target: target, journal: j)
                 scratch.withUnsafeBytes { _ = decoder.decode($0, input: inputIndex, arrival: now, into: &timed) }
             }
         }
@@ -120,7 +119,8 @@ final class JournalSource {
     }
 
     /// The entry's time as its sender stated it (`_SOURCE_REALTIME_TIMESTAMP`), else journald's.
-    private func entryTime(_ j: OpaquePointer) -> Int64 {
+    /// Read only for lines that state no time.
+    static func entryTime(_ j: OpaquePointer) -> Int64 {
         var data: UnsafeRawPointer?
         var length = 0
         if sd_journal_get_data(j, "_SOURCE_REALTIME_TIMESTAMP", &data, &length) >= 0, let data, length > 27 {
@@ -142,7 +142,8 @@ final class JournalSource {
 /// Hands results on to the monitor with the journal entry's time where the line states none.
 private struct EntryTimedSink<S: LineSink>: LineSink {
     let target: UnsafeMutablePointer<S>
-    let time: Int64
+    /// The journal, standing on the entry being read.
+    let journal: OpaquePointer
 
     mutating func accept(_ result: ParseResult, input: Int, arrival: Int64) {
         target.pointee.accept(timed(result), input: input, arrival: arrival)
@@ -153,7 +154,6 @@ private struct EntryTimedSink<S: LineSink>: LineSink {
     }
 
     private func timed(_ r: ParseResult) -> ParseResult {
-        if case .entry(let s, nil) = r, time > 0 { return .entry(status: s, time: time) }
-        return r
+        r.timed(ifNone: { let t = JournalSource.entryTime(journal); return t > 0 ? t : nil }())
     }
 }

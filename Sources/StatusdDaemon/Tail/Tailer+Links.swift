@@ -16,7 +16,7 @@ extension Tailer {
         free(resolved)
         guard target != path else { return }
         linkTargets[target] = path
-        let dir = Self.directory(of: target)
+        let dir = PathPattern(target).directory
         if !watcher.isWatched(dir), !watcher.pollingDirectories.contains(dir) { watcher.watch(dir, polled: isPolled(dir)) }
     }
 
@@ -25,20 +25,15 @@ extension Tailer {
         guard let resolved = realpath(path, nil) else { return [] }
         let target = String(cString: resolved)
         free(resolved)
-        let dir = Self.directory(of: target)
-        return target == path || dir == Self.directory(of: path) ? [] : [dir]
+        let dir = PathPattern(target).directory
+        return target == path || dir == PathPattern(path).directory ? [] : [dir]
     }
 
     /// Targets' directories, watched beside the patterns' own.
-    var linkDirectories: Set<String> { Set(linkTargets.keys.map(Self.directory(of:))) }
+    var linkDirectories: Set<String> { Set(linkTargets.keys.map { PathPattern($0).directory }) }
 
     /// Forgets targets of paths no longer followed.
     func pruneLinks() {
         linkTargets = linkTargets.filter { active[$0.value] != nil }
-    }
-
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 }
