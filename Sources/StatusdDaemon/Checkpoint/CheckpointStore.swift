@@ -5,11 +5,19 @@ import StatusdCore
 import Glibc
 #endif
 
-/// Reads and writes `state.json` in the state directory: temp file, fsync, rename, directory fsync.
-/// A file that cannot be read back is set aside (renamed `state.json.corrupt-TIME`) and reported;
-/// statusd then resumes from the previous generation (`state.json.prev`, the state one save
-/// earlier) and re-reads the files from its offsets, or, without one, starts fresh instead of
-/// crash-looping.
+/// Reads and writes the two state files in the state directory, each by temp file, fsync, rename,
+/// directory fsync:
+/// - `state.json`, the snapshot (`Checkpoint`): totals, windows, long and seasonal buckets, alert
+///   states and the offsets and journal cursors they correspond to. Written rarely (every
+///   `snapshotInterval`, on start, reload and clean shutdown): after a crash the logs are re-read
+///   from its offsets (the logs are the write-ahead log).
+/// - `alerts.json`, the small file (`DurableState`): the outbox, episodes, health board and the
+///   keys of the notifications decided since the snapshot. Written whenever they change.
+///
+/// A snapshot that cannot be read back is set aside (renamed `state.json.corrupt-TIME`) and
+/// reported; statusd then resumes from the previous generation (`state.json.prev`, the snapshot
+/// before) and re-reads the files from its offsets, or, without one, starts fresh instead of
+/// crash-looping. An unreadable small file is set aside the same way; the snapshot's outbox is used.
 final class CheckpointStore {
     let directory: String
     let logger: Logger
@@ -28,6 +36,98 @@ final class CheckpointStore {
         self.directory = directory
         self.logger = logger
         self.silences = SilenceStore(directory: directory, logger: logger)
+        if let text = ProcessInfo.processInfo.environment["STATUSD_SNAPSHOT_SECONDS"], let s = Int64(text), s > 0 {
+            fixedInterval = s
+        } else {
+            fixedInterval = nil
+        }
+    }
+
+    // MARK: the snapshot's cadence
+
+    /// The shortest time between two snapshots while lines are read.
+    static let minimumInterval: Int64 = 300
+    /// The longest: a crash re-reads at most this much of the logs.
+    static let maximumInterval: Int64 = 3600
+    /// What snapshots may write a day on average (bytes per second): 50 MB a day. A snapshot of
+    /// `n` bytes is followed by the next one no sooner than `n / budget` seconds later.
+    static let budgetBytesPerSecond = 50_000_000 / 86_400
+    /// Set by `STATUSD_SNAPSHOT_SECONDS` (tests and benchmarks): the interval, not scaled by size.
+    let fixedInterval: Int64?
+    /// When the last snapshot was written (`.min`: none yet by this process).
+    var lastSnapshotAt: Int64 = .min
+    /// Its size in bytes.
+    var lastSnapshotBytes = 0
+    /// How long after the last snapshot the next one is due (while lines are read): 5 minutes, or
+    /// longer for a large state so snapshots stay within `budgetBytesPerSecond`, at most an hour.
+    var snapshotInterval: Int64 {
+        if let fixedInterval { return fixedInterval }
+        let bySize = Int64(lastSnapshotBytes / Self.budgetBytesPerSecond)
+        return min(Self.maximumInterval, max(Self.minimumInterval, bySize))
+    }
+
+    // MARK: the small file
+
+    var durablePath: String { directory + "/alerts.json" }
+    /// Keys of the notifying transitions decided since the snapshot's evaluation point, with
+    /// their event seconds (`DurableState.decided`).
+    var decided: [String: Int64] = [:]
+    /// Bound on `decided`: the oldest keys go first.
+    static let decidedLimit = 20_000
+    /// What the last `loadDurable` found wrong with the small file, if anything.
+    private(set) var durableProblem: LoadProblem?
+    /// The last error writing each file (nil: the last write succeeded), for `health`.
+    var snapshotError: String?
+    var durableError: String?
+
+    /// Records that the notifying transition `key` (event second `at`) is decided; `false` when it
+    /// already was (re-derived from the logs after a crash: not to be queued again).
+    func decide(_ key: String, at: Int64) -> Bool {
+        guard decided[key] == nil else { return false }
+        if decided.count >= Self.decidedLimit, let oldest = decided.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }) {
+            decided[oldest.key] = nil
+        }
+        decided[key] = at
+        return true
+    }
+
+    /// Forgets the keys of transitions at or before `evaluatedThrough`: a snapshot with that
+    /// evaluation point holds their effects, so re-reading from its offsets cannot produce them.
+    func forgetDecided(through evaluatedThrough: Int64?) {
+        guard let e = evaluatedThrough else { return }
+        decided = decided.filter { $0.value > e }
+    }
+
+    func saveDurable(_ state: DurableState) throws {
+        let data = try encoder.encode(state)
+        try AtomicFile.write(data, to: durablePath)
+    }
+
+    /// The small file, or nil when there is none or it is unreadable (then set aside and noted in
+    /// `durableProblem`).
+    func loadDurable(now: Int64) -> DurableState? {
+        durableProblem = nil
+        guard let bytes = FileBytes.read(durablePath) else {
+            if errno == ENOENT { return nil }
+            let why = String(cString: strerror(errno))
+            durableProblem = LoadProblem(error: "cannot read: \(why)", movedTo: durablePath, fellBackTo: nil)
+            logger.error("cannot read \(durablePath): \(why); queued notifications resume from the snapshot")
+            return nil
+        }
+        do {
+            let state = try JSONDecoder().decode(DurableState.self, from: Data(bytes))
+            guard (1...DurableState.currentVersion).contains(state.version) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "version \(state.version)"))
+            }
+            return state
+        } catch {
+            let aside = durablePath + ".corrupt-\(now)"
+            rename(durablePath, aside)
+            durableProblem = LoadProblem(error: Self.describe(error), movedTo: aside, fellBackTo: nil)
+            logger.error("the small state file was unreadable and is set aside; queued notifications resume from the snapshot",
+                         metadata: ["path": "\(durablePath)", "moved_to": "\(aside)", "error": "\(Self.describe(error))"])
+            return nil
+        }
     }
 
     /// The generation before the newest: `state.json` as it was before the last save. Kept as a
@@ -108,28 +208,37 @@ final class CheckpointStore {
         }
     }
 
-    func save(_ checkpoint: Checkpoint) throws {
+    /// Writes the snapshot; returns its size in bytes.
+    @discardableResult
+    func save(_ checkpoint: Checkpoint) throws -> Int {
         // The file being replaced is linked aside first and becomes the previous generation only
         // once the new one is in place: the new one must fit beside both (a full disk fails the
         // save instead of recycling the previous generation's space).
         let tmpPrevious = previousPath + ".tmp"
         unlink(tmpPrevious)
         let kept = link(path, tmpPrevious) == 0
+        let bytes: Int
         do {
-            try write(checkpoint)
+            bytes = try write(checkpoint)
         } catch {
             if kept { unlink(tmpPrevious) }
             throw error
         }
         if kept, rename(tmpPrevious, previousPath) != 0 { unlink(tmpPrevious) }
+        return bytes
     }
 
-    private func write(_ checkpoint: Checkpoint) throws {
+    private func write(_ checkpoint: Checkpoint) throws -> Int {
+        var total = 0
         try AtomicFile.write(to: path) { piece in
             try withoutActuallyEscaping(piece) { piece in
-                var writer = CheckpointWriter { bytes in try bytes.withUnsafeBytes { try piece($0) } }
+                var writer = CheckpointWriter { bytes in
+                    total += bytes.count
+                    try bytes.withUnsafeBytes { try piece($0) }
+                }
                 try writer.write(checkpoint, encoder: encoder)
             }
         }
+        return total
     }
 }

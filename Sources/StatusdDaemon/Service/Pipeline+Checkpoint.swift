@@ -1,54 +1,122 @@
 import Logging
 import StatusdCore
 
+/// The state files (`CheckpointStore`): a rare snapshot of windows and offsets, and a small file
+/// written whenever what was told to the world changes (the outbox, episodes, health board, the
+/// keys of decided notifications). See README, "State and restarts".
 extension Pipeline {
-    /// Takes back counts, windows, alert states, the evaluation point, the outbox and the files'
-    /// offsets from the state file. Called with the lock held, before the files are opened.
+    /// Takes back counts, windows, alert states, the evaluation point and the files' offsets from
+    /// the snapshot, and the outbox, episodes, health board and decided keys from the small file
+    /// (newer than the snapshot's copy). Called with the lock held, before the files are opened.
     func restoreCheckpoint(now: Int64) {
         checkpoints.silences.load(now: now)
         // After the saved health board is back: a state file found corrupt is listed in `health`.
         defer { noteStateLoad(now: now) }
         guard let cp = checkpoints.load(now: now) else { return }
-        if let saved = cp.health { selfHealth.board.restore(saved) }
+        let durable = checkpoints.loadDurable(now: now)
+        if let saved = durable?.health ?? cp.health { selfHealth.board.restore(saved) }
+        if let p = checkpoints.durableProblem {
+            selfHealth.board.record(Degradation(
+                kind: .stateCorrupt, subject: checkpoints.durablePath,
+                detail: "the small state file was unreadable (\(p.error)) and is set aside as \(p.movedTo): queued notifications resume from the snapshot; one queued or acknowledged since may be sent again",
+                since: now))
+        }
         monitor.restore(cp.monitor)
         distrustSavedFuture(now: now)
-        if var saved = cp.outbox {
+        if var saved = durable?.outbox ?? cp.outbox {
             saved.retain(sinks: Set(board.names))
             outbox = saved
         }
+        checkpoints.decided = durable?.decided ?? [:]
         tailer.restore(cp.files, seenInputs: Set(cp.inputs.keys))
         journals.restore(cp.journalCursors ?? [:])
         let firing = cp.alerts.filter { $0.value.phase == .firing }.map(\.key).sorted()
         logger.notice("resumed from the state file", metadata: [
             "files": "\(cp.files.count)", "saved_at": "\(CivilTime.iso8601(cp.savedAt))",
             "firing": "\(firing.joined(separator: ","))", "queued": "\(outbox.entries.count)",
+            "decided_since": "\(checkpoints.decided.count)",
         ])
     }
 
-    /// Saves offsets, totals, windows, alert states and the outbox in one atomic write, when
-    /// anything was read (or `force`). Called with the lock held.
+    /// `force`: the outbox, episodes or health board changed: the small file is written now.
+    /// Otherwise (once a second): a snapshot when lines were read and `snapshotInterval` has
+    /// passed since the last one. Called with the lock held.
     func saveCheckpoint(now: Int64, force: Bool = false) {
+        if force {
+            saveDurable(now: now)
+            return
+        }
         let generation = tailer.generation &+ journals.generation &+ syslogs.generation
-        guard force || generation != savedGeneration else { return }
-        var cp = Checkpoint(savedAt: now, monitor: monitor.snapshot(), files: tailer.checkpoints, outbox: outbox)
+        guard generation != savedGeneration else { return }
+        let last = checkpoints.lastSnapshotAt
+        guard last == .min || now - last >= checkpoints.snapshotInterval || now < last else { return }
+        saveSnapshot(now: now)
+    }
+
+    /// Writes the snapshot (windows with the offsets and journal cursors they correspond to),
+    /// then the small file beside it. On start, reload, clean shutdown and every
+    /// `snapshotInterval` while lines are read. Called with the lock held.
+    func saveSnapshot(now: Int64) {
+        let generation = tailer.generation &+ journals.generation &+ syslogs.generation
+        let snapshot = monitor.snapshot()
+        var cp = Checkpoint(savedAt: now, monitor: snapshot, files: tailer.checkpoints, outbox: outbox)
         let cursors = journals.cursors
         if !cursors.isEmpty { cp.journalCursors = cursors }
         cp.health = selfHealth.board
         do {
-            try checkpoints.save(cp)
-            noteStateWrite(now: now, error: nil)
+            checkpoints.lastSnapshotBytes = try checkpoints.save(cp)
+            checkpoints.lastSnapshotAt = now
+            checkpoints.snapshotError = nil
             savedGeneration = generation
-            if checkpointFailing {
-                checkpointFailing = false
-                logger.notice("the state file can be written again", metadata: ["path": "\(checkpoints.path)"])
-            }
+            // Transitions up to the snapshot's evaluation point cannot come back from re-reading.
+            checkpoints.forgetDecided(through: snapshot.evaluatedThrough)
         } catch {
+            // Tried again a minute later, not every second.
+            checkpoints.lastSnapshotAt = now - max(0, checkpoints.snapshotInterval - 60)
+            checkpoints.snapshotError = "\(error)"
+        }
+        saveDurable(now: now)
+    }
+
+    /// Writes the small file (outbox, episodes, health board, decided keys). Lock held.
+    private func saveDurable(now: Int64) {
+        let state = DurableState(savedAt: now, outbox: outbox, health: selfHealth.board, decided: checkpoints.decided,
+                                 snapshotAt: checkpoints.lastSnapshotAt == .min ? nil : checkpoints.lastSnapshotAt)
+        do {
+            try checkpoints.saveDurable(state)
+            checkpoints.durableError = nil
+        } catch {
+            checkpoints.durableError = "\(error)"
+        }
+        noteStateWrites(now: now)
+    }
+
+    /// Health and the log follow both files: failing while either cannot be written.
+    private func noteStateWrites(now: Int64) {
+        let error = checkpoints.durableError ?? checkpoints.snapshotError
+        noteStateWrite(now: now, error: error)
+        if let error {
             if !checkpointFailing {
                 logger.error("cannot write the state file: \(error); counts and queued alerts will not survive a restart",
                              metadata: ["path": "\(checkpoints.path)"])
             }
             checkpointFailing = true
-            noteStateWrite(now: now, error: "\(error)")
+        } else if checkpointFailing {
+            checkpointFailing = false
+            logger.notice("the state file can be written again", metadata: ["path": "\(checkpoints.path)"])
         }
+    }
+
+    /// `false` when the notifying transition `t` was already decided before a crash (re-derived
+    /// from the logs while catching up from the snapshot's offsets): it is not queued again.
+    /// Records it otherwise. Called with the lock held, for every notifying transition.
+    func firstDecision(_ t: AlertTransition) -> Bool {
+        guard let key = t.idempotencyKey else { return true }
+        guard checkpoints.decide(key, at: t.at) else {
+            logger.info("rule \(t.rule) \(t.kind.rawValue) \(key) re-read after a restart: already decided, not queued again",
+                        metadata: ["rule": "\(t.rule)", "alert_id": "\(t.alertID ?? "")"])
+            return false
+        }
+        return true
     }
 }

@@ -19,6 +19,8 @@ extension Pipeline {
             journals.configure(newConfig.inputs)
             syslogs.configure(newConfig.inputs, now: now)
             collect(now: now)
+            // The windows as the new rules and inputs have them, with their offsets.
+            saveSnapshot(now: now)
             configLoadedAt = now
             lastReloadError = nil
             selfHealth.reloadFailedAt = nil

@@ -13,6 +13,8 @@ extension Pipeline {
             log(t)
             recent.append(t)
             guard t.kind.notifies else { continue }
+            // Re-read from the snapshot's offsets after a crash: decided before it (Pipeline+Checkpoint).
+            guard firstDecision(t) else { continue }
             // Inhibited by another rule's firing alert for the same group: shown in status and the
             // log, not sent (its whole episode).
             if let by = t.inhibitedBy {

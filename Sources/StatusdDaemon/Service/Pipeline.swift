@@ -89,7 +89,7 @@ public final class Pipeline: @unchecked Sendable {
             catchUp(now: now)
             collect(now: now)
             lastFullScan = now
-            saveCheckpoint(now: now, force: true)
+            saveSnapshot(now: now)
         }
         doorbell.ring()
         notifier.ready(status: statusLine())
@@ -138,7 +138,7 @@ public final class Pipeline: @unchecked Sendable {
             tailer.handleEvents(into: &monitor, now: now)
             syslogs.read(into: &monitor, now: now)
             collect(now: now)
-            saveCheckpoint(now: now, force: true)
+            saveSnapshot(now: now)
             syslogs.close()
         }
         logger.notice("statusd stopped")
