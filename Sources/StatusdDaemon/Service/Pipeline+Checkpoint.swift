@@ -113,8 +113,8 @@ extension Pipeline {
     func firstDecision(_ t: AlertTransition) -> Bool {
         guard let key = t.idempotencyKey else { return true }
         guard checkpoints.decide(key, at: t.at) else {
-            logger.info("rule \(t.rule) \(t.kind.rawValue) \(key) re-read after a restart: already decided, not queued again",
-                        metadata: ["rule": "\(t.rule)", "alert_id": "\(t.alertID ?? "")"])
+            // (No `rule`/`alert_id` metadata: journal fields that tools and tests read as the alert's own entries.)
+            logger.info("rule \(t.rule) \(t.kind.rawValue) \(key) re-read after a restart: already decided, not queued again")
             return false
         }
         return true

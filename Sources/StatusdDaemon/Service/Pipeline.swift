@@ -86,7 +86,12 @@ public final class Pipeline: @unchecked Sendable {
             journals.configure(config.inputs)
             journals.read(into: &monitor, now: now)
             syslogs.configure(config.inputs, now: now)
-            catchUp(now: now)
+            // What was re-read from the snapshot's offsets is evaluated before the daemon answers
+            // (alert states as before a crash), as the once-a-second tick would.
+            if catchUp(now: now) {
+                monitor.advance(wallClock: now)
+                _ = monitor.evaluateOpenSecond()
+            }
             collect(now: now)
             lastFullScan = now
             saveSnapshot(now: now)
@@ -184,7 +189,10 @@ public final class Pipeline: @unchecked Sendable {
             syslogs.read(into: &monitor, now: now)
             // The wall clock closes a second only once everything written was read: a backlog
             // is evaluated by its own lines' times, as replay does.
-            if catchUp(now: now) { monitor.advance(wallClock: now) }
+            if catchUp(now: now) {
+                monitor.advance(wallClock: now)
+                _ = monitor.evaluateOpenSecond()
+            }
             collect(now: now)
             for input in monitor.inputs {
                 lineRates[input.name, default: LineRate()].sample(lines: input.tally.totals.lines, at: now)
