@@ -80,6 +80,23 @@ final class CheckpointStore {
     var snapshotError: String?
     var durableError: String?
 
+    /// Set while the state directory has no room for the next snapshot (`spaceShortage`).
+    var spaceError: String?
+
+    /// Why the next snapshot would not fit, or nil: free space in the state directory against the
+    /// last snapshot's size and the small file, with a margin. Checked once a second while lines
+    /// are read (a `statvfs`, no write), so a full disk shows in `health` at once although the
+    /// snapshot is minutes away.
+    func spaceShortage() -> String? {
+        var st = statvfs()
+        guard statvfs(directory, &st) == 0 else { return nil }
+        let blocks = geteuid() == 0 ? UInt64(st.f_bfree) : UInt64(st.f_bavail)
+        let free = blocks &* UInt64(st.f_frsize)
+        let need = UInt64(max(lastSnapshotBytes, 16 << 10)) + (64 << 10)
+        guard free < need else { return nil }
+        return "No space left on device: \(free) bytes free in \(directory), the next snapshot needs about \(need)"
+    }
+
     /// Records that the notifying transition `key` (event second `at`) is decided; `false` when it
     /// already was (re-derived from the logs after a crash: not to be queued again).
     func decide(_ key: String, at: Int64) -> Bool {

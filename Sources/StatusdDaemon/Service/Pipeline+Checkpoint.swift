@@ -48,8 +48,17 @@ extension Pipeline {
         }
         let generation = tailer.generation &+ journals.generation &+ syslogs.generation
         guard generation != savedGeneration else { return }
+        // A full disk is seen at once (health), not when the snapshot falls due; once there is
+        // room again, what was read meanwhile is saved at once.
+        if let short = checkpoints.spaceShortage() {
+            checkpoints.spaceError = short
+            noteStateWrites(now: now)
+            return
+        }
+        let wasShort = checkpoints.spaceError != nil
+        checkpoints.spaceError = nil
         let last = checkpoints.lastSnapshotAt
-        guard last == .min || now - last >= checkpoints.snapshotInterval || now < last else { return }
+        guard wasShort || last == .min || now - last >= checkpoints.snapshotInterval || now < last else { return }
         saveSnapshot(now: now)
     }
 
@@ -71,8 +80,8 @@ extension Pipeline {
             // Transitions up to the snapshot's evaluation point cannot come back from re-reading.
             checkpoints.forgetDecided(through: snapshot.evaluatedThrough)
         } catch {
-            // Tried again a minute later, not every second.
-            checkpoints.lastSnapshotAt = now - max(0, checkpoints.snapshotInterval - 60)
+            // Tried again 10 s later, not every second.
+            checkpoints.lastSnapshotAt = now - max(0, checkpoints.snapshotInterval - 10)
             checkpoints.snapshotError = "\(error)"
         }
         saveDurable(now: now)
@@ -93,7 +102,7 @@ extension Pipeline {
 
     /// Health and the log follow both files: failing while either cannot be written.
     private func noteStateWrites(now: Int64) {
-        let error = checkpoints.durableError ?? checkpoints.snapshotError
+        let error = checkpoints.durableError ?? checkpoints.snapshotError ?? checkpoints.spaceError
         noteStateWrite(now: now, error: error)
         if let error {
             if !checkpointFailing {
