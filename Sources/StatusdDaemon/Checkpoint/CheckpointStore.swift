@@ -80,6 +80,9 @@ final class CheckpointStore {
     var snapshotError: String?
     var durableError: String?
 
+    /// A snapshot was restored at start (a restart, not a fresh start).
+    var restored = false
+
     /// Set while the state directory has no room for the next snapshot (`spaceShortage`).
     var spaceError: String?
 

@@ -13,6 +13,7 @@ extension Pipeline {
         // After the saved health board is back: a state file found corrupt is listed in `health`.
         defer { noteStateLoad(now: now) }
         guard let cp = checkpoints.load(now: now) else { return }
+        checkpoints.restored = true
         let durable = checkpoints.loadDurable(now: now)
         if let saved = durable?.health ?? cp.health { selfHealth.board.restore(saved) }
         if let p = checkpoints.durableProblem {

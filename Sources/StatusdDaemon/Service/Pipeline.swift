@@ -88,7 +88,7 @@ public final class Pipeline: @unchecked Sendable {
             syslogs.configure(config.inputs, now: now)
             // What was re-read from the snapshot's offsets is evaluated before the daemon answers
             // (alert states as before a crash), as the once-a-second tick would.
-            if catchUp(now: now) {
+            if catchUp(now: now), checkpoints.restored {
                 monitor.advance(wallClock: now)
                 _ = monitor.evaluateOpenSecond()
             }
