@@ -55,6 +55,11 @@ final class Tailer {
     /// comes late (thousands of renames at once) or the file showing up again resumes it where it
     /// ended, never from its start.
     var finished: [FileIdentity: Finished] = [:]
+    /// When the checkpoint restored from was saved, and every file it held (`Tailer+Resume`).
+    var restoredSavedAt: Int64?
+    var restoredIdentities: Set<FileIdentity> = []
+    /// Link target directories already searched for rotations the checkpoint never saw.
+    var searchedForUnseen: Set<String> = []
     /// Files waiting for a descriptor at the last tick (a line is logged when it leaves or reaches 0).
     var lastWaitingCount = 0
 
