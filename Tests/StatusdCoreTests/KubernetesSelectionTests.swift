@@ -106,6 +106,21 @@ struct KubernetesSelectionTests {
         #expect(globDir.contains { $0.line == 3 && $0.message.contains("glob in a directory") }, "\(globDir)")
     }
 
+    @Test("group_by: [pod] on a rule whose inputs read no container logs is warned about, with its line")
+    func podGroupingWarning() throws {
+        let c = try ConfigLoader.load(yaml: """
+        inputs:
+          - {name: web, path: /var/log/nginx/access.log}
+          - {name: ingress, kubernetes: {namespace: ingress-nginx}}
+        rules:
+          - {name: a, match: 5xx, rate_above: 5%, inputs: [web], group_by: [pod]}
+          - {name: b, match: 5xx, rate_above: 5%, group_by: [namespace]}
+          - {name: c, match: 5xx, rate_above: 5%, inputs: [ingress], group_by: [container]}
+        """, file: "f.yaml").get()
+        #expect(c.warnings.count == 1, "\(c.warnings)")
+        #expect(c.warnings.first?.line == 5 && c.warnings.first?.message.contains("rule `a` groups by `pod`") == true, "\(c.warnings)")
+    }
+
     @Test("group_by: [pod] runs the rule per pod: the failing pod fires alone, named; lines of no pod are `-`")
     func groupByPod() {
         var input = InputConfig(name: "ingress", paths: [], format: .combined)

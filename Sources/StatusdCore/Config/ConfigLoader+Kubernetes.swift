@@ -31,6 +31,25 @@ extension ConfigLoader {
         return KubernetesSelection(namespace: namespace, container: container, pod: pod, directory: dir)
     }
 
+    /// A rule grouping by `pod`, `namespace` or `container` whose inputs read no container logs:
+    /// every line's value would be `-`, one group. A warning: a path input may still be on them.
+    mutating func checkPodGrouping(_ config: StatusdConfig, _ top: Node.Mapping) {
+        let ruleNodes = top["rules"]?.sequence.map { Array($0) } ?? []
+        for (i, rule) in config.rules.enumerated() {
+            guard let key = rule.groupBy.first(where: \.isPodLabel) else { continue }
+            let readsPods = config.inputs.contains { input in
+                rule.watches(input: input.name) && (input.kubernetes != nil || input.paths.contains {
+                    $0.hasPrefix("/var/log/containers/") || $0.hasPrefix("/var/log/pods/")
+                })
+            }
+            guard !readsPods else { continue }
+            let at = (ruleNodes.indices.contains(i) ? ruleNodes[i].mapping?["group_by"] ?? ruleNodes[i] : nil)?.mark
+            warnings.append(ConfigError(file: file, line: at?.line ?? 1, column: at?.column ?? 1,
+                message: "rule `\(rule.name)` groups by `\(key.rawValue)`, but none of its inputs reads Kubernetes container logs "
+                    + "(`kubernetes:`, or a path in /var/log/containers): every line's \(key.rawValue) is `-`"))
+        }
+    }
+
     /// A pod, namespace or container name or glob: not empty, no `_` or `/` (the kubelet's
     /// separators, never in a Kubernetes name), no spaces or control bytes.
     private mutating func nameGlob(_ node: Node, _ what: String) -> String? {
