@@ -83,7 +83,10 @@ struct DeliveryServiceTests {
         let picky = ScriptedSink(name: "picky", script: [.rejected(reason: "HTTP 400")])
         let board = SinkBoard(sinks: [flaky, picky])
         let doorbell = Doorbell()
-        let service = DeliveryService(pipeline: outbox, board: board, doorbell: doorbell, logger: .init(label: "test"), maxBackoff: 1)
+        // The service's clock, ten years ahead of the wall's: the board's times are the service's.
+        let clock: @Sendable () -> Double = { Date().timeIntervalSince1970 + 315_576_000 }
+        let service = DeliveryService(pipeline: outbox, board: board, doorbell: doorbell, logger: .init(label: "test"), maxBackoff: 1,
+                                      clock: clock)
         try await testGracefulShutdown { trigger in
             let run = Task { try await service.run() }
             #expect(await eventually { outbox.isEmpty })
@@ -97,6 +100,8 @@ struct DeliveryServiceTests {
         #expect(rows.map(\.state) == ["ok", "ok"])
         #expect(rows.map(\.delivered) == [2, 1])
         #expect(rows.map(\.failed) == [0, 1])
+        let year = String(CivilTime.iso8601(Int64(clock())).prefix(4))
+        #expect(rows.allSatisfy { $0.lastSuccessAt?.hasPrefix(year) == true }, "\(rows.map(\.lastSuccessAt))")
     }
 
     @Test("a disabled sink keeps its notifications; a reload delivers them")

@@ -76,7 +76,7 @@ public struct DeliveryService: Service {
             case .giveUp(let entry, let maxAge):
                 outbox.acknowledge([entry.seq], sink: name)
                 let why = "gave up after \(DurationText.format(maxAge)) (max_age)"
-                board.failed(name, error: why)
+                board.failed(name, error: why, at: Int64(clock()))
                 logger.error("gave up delivering \(entry.transition.kind.rawValue) of \(entry.transition.rule) to \(name): \(why)",
                              metadata: ["sink": "\(name)", "rule": "\(entry.transition.rule)"])
             case .resend:
@@ -137,29 +137,29 @@ public struct DeliveryService: Service {
         case .recovered:
             logger.notice("sink \(name) delivers again", metadata: meta)
         case .retrying(let reason, let wait?, let first):
-            board.retrying(name, error: reason, nextAttemptAt: Int64((now + wait).rounded(.up)))
+            board.retrying(name, error: reason, nextAttemptAt: Int64((now + wait).rounded(.up)), at: Int64(now))
             if first {
                 logger.warning("sink \(name) failed: \(reason); retrying, notifications wait in the outbox", metadata: meta)
             } else {
                 logger.debug("sink \(name) failed again: \(reason); next try in \(String(format: "%.1f", wait))s", metadata: meta)
             }
         case .retrying(let reason, nil, let first):
-            board.retrying(name, error: reason)
+            board.retrying(name, error: reason, at: Int64(now))
             if first {
                 let every = DurationText.format(policy.resendInterval ?? 0)
                 logger.warning("sink \(name) failed: \(reason); standing alerts are re-sent every \(every)", metadata: meta)
             }
         case .refused(let count, let reason):
-            board.failed(name, count: count, error: reason)
+            board.failed(name, count: count, error: reason, at: Int64(now))
             let t = attempt?.transitions.first
             logger.error("sink \(name) refused \(t?.kind.rawValue ?? "notification") of \(t?.rule ?? "?"): \(reason)",
                          metadata: ["sink": "\(name)", "rule": "\(t?.rule ?? "")"])
         case .resendRefused(let count, let reason):
             // Not a notification (those count in `failed`): status shows the sink failing.
-            board.retrying(name, error: reason)
+            board.retrying(name, error: reason, at: Int64(now))
             logger.error("sink \(name) refused the re-send of \(count) alerts: \(reason)", metadata: meta)
         case .disable(let reason):
-            board.disable(name, error: reason)
+            board.disable(name, error: reason, at: Int64(now))
             if attempt == nil {
                 logger.error("sink \(name) disabled until a reload: \(reason)", metadata: meta)
             } else {
