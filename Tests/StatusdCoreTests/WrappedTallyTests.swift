@@ -83,4 +83,38 @@ struct WrappedTallyTests {
         #expect(docker.lines == 63 && docker.unparsed == 1)
         #expect(docker.codes == [200: 24, 201: 1, 404: 8, 500: 10, 502: 9, 503: 8])
     }
+
+    @Test("CRIEnvelope hands over the text exactly where CRIRecord.read finds it, or leaves the line to it")
+    func envelopeAgreesWithRecord() {
+        var rng = SplitMix64(seed: 22)
+        let alphabet = Array(" !\n\r0123456789-T:.+Zstdout FPerr\u{0}".utf8)
+        let base = Array("2026-12-07T15:06:42.123456789Z stdout F 10.0.0.1 - - [07/Dec/2026:15:06:42 +0000] \"GET / HTTP/1.1\" 200 1".utf8)
+        for round in 0..<20_000 {
+            var line = base
+            // Cut, change or insert a few bytes, mostly in the envelope.
+            for _ in 0..<(1 + Int(rng.next() % 3)) {
+                let at = Int(rng.next() % UInt64(min(line.count, 48)))
+                switch rng.next() % 3 {
+                case 0: line[at] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                case 1: line.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: at)
+                default: line.remove(at: at)
+                }
+            }
+            if round % 7 == 0 { line = Array(line.prefix(Int(rng.next() % 60))) }
+            // The span: this line, its newline, then a long next line (the fast path reads ahead).
+            let span = line + [0x0A] + base + [0x0A]
+            let first = line.firstIndex(of: 0x0A) ?? line.count
+            let got = span.withUnsafeBytes { CRIEnvelope().content($0.baseAddress!, 0, $0.count) }
+            let want: Int = span.withUnsafeBytes { p in
+                let own = UnsafeRawBufferPointer(rebasing: p[0..<first])
+                guard let r = CRIRecord.read(own), r.stream == .stdout, !r.partial, r.content == r.timeEnd + 10,
+                      own[r.timeEnd + 9] == 0x20, r.content < own.count, own[r.content] != 0,
+                      !(own[r.content] == 0x0D && r.content + 1 == own.count) else { return -1 }
+                return r.content
+            }
+            #expect(got == want, "\(String(decoding: line, as: UTF8.self).debugDescription)")
+            if got != want { return }
+        }
+    }
 }
+

@@ -31,7 +31,7 @@ extension CombinedParser {
         while start < count {
             // The line inside its envelope (a plain line is its own), or a line to leave to the caller.
             let lineStart = start
-            start = envelope.content(base, start)
+            start = envelope.content(base, start, count)
             if start < 0 { return lineStart }
             let quote = blocks.quoteOrNewline(from: start)
             if byte(quote) == lineFeed {

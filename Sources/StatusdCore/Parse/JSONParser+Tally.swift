@@ -29,7 +29,7 @@ extension JSONParser {
             while start < count {
                 // The line inside its envelope (a plain line is its own), or a line to leave to the caller.
                 let lineStart = start
-                start = envelope.content(raw, start)
+                start = envelope.content(raw, start, count)
                 if start < 0 { return lineStart }
                 if fast, !isGathering, base[start] == UInt8(ascii: "{") {
                     var paths: UInt64 = 0, simple: Int64 = 0, settled: Int64 = 0

@@ -7,9 +7,9 @@
 /// (`RuntimeTimes`). A line the envelope cannot hand over as it is (a part of a split line, a
 /// stderr line, a foreign line) stops the pass there, and the caller reads it line by line.
 protocol LineEnvelope {
-    /// Where the text inside starts, for the line that starts at `start` (the span ends with a
-    /// `\n`, so the line does); -1 to stop the pass before this line.
-    func content(_ base: UnsafeRawPointer, _ start: Int) -> Int
+    /// Where the text inside starts, for the line that starts at `start` in a span of `count`
+    /// bytes (which ends with a `\n`, so the line does); -1 to stop the pass before this line.
+    func content(_ base: UnsafeRawPointer, _ start: Int, _ count: Int) -> Int
     /// The source's time for the line that starts at `start`, asked only when its text states none.
     func time(_ base: UnsafeRawPointer, ofLineAt start: Int) -> Int64?
 }
@@ -17,7 +17,7 @@ protocol LineEnvelope {
 /// A plain file's lines: their own text, no time but their own.
 struct NoEnvelope: LineEnvelope {
     @inline(__always)
-    func content(_ base: UnsafeRawPointer, _ start: Int) -> Int { start }
+    func content(_ base: UnsafeRawPointer, _ start: Int, _ count: Int) -> Int { start }
     @inline(__always)
     func time(_ base: UnsafeRawPointer, ofLineAt start: Int) -> Int64? { nil }
 }

@@ -55,7 +55,7 @@ extension TemplateParser {
         while start < count {
             // The line inside its envelope (a plain line is its own), or a line to leave to the caller.
             let lineStart = start
-            start = envelope.content(base, start)
+            start = envelope.content(base, start, count)
             if start < 0 { return lineStart }
             let end = window.newline(from: start)
             if end < 0 {
@@ -79,7 +79,7 @@ extension TemplateParser {
                 // step together, so the processor works on both at once (each step of a line waits
                 // for the step before it: one line alone leaves it idle most of the time).
                 let nextLine = end &+ 1
-                let next = nextLine < count ? envelope.content(base, nextLine) : -1
+                let next = nextLine < count ? envelope.content(base, nextLine, count) : -1
                 let end2 = next >= 0 ? window.newlineInWindow(from: next) : -1
                 if end2 > next, end2 &+ 8 <= count, byte(next) != 0, byte(end2 &- 1) != ASCII.cr, byte(end2 &- 1) != ASCII.space {
                     var b = FastLine(from: next &- window.at, to: end2 &- window.at)

@@ -31,7 +31,7 @@ struct RuntimeTimes: LineEnvelope {
     let envelopes: UnsafeRawPointer
 
     @inline(__always)
-    func content(_ base: UnsafeRawPointer, _ start: Int) -> Int { start }
+    func content(_ base: UnsafeRawPointer, _ start: Int, _ count: Int) -> Int { start }
 
     func time(_ base: UnsafeRawPointer, ofLineAt start: Int) -> Int64? {
         var lo = 0, hi = starts.count - 1
