@@ -92,7 +92,9 @@ let package = Package(
         ),
         .testTarget(
             name: "StatusdDaemonTests",
-            dependencies: ["StatusdDaemon", "StatusdCore"]
+            dependencies: ["StatusdDaemon", "StatusdCore",
+                           // The services run in process under a test trigger of graceful shutdown.
+                           .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")]
         ),
         .testTarget(
             name: "IntegrationTests",

@@ -1,8 +1,9 @@
 /// Everything one input has counted: totals since start, and the sliding window.
 ///
-/// The hot path is `record`: one table increment for the totals, and one add to the window
+/// The hot path is `count`: one table increment for the totals, and one add to the window
 /// (batched per second through `SecondAccumulator`, so a busy second costs one table increment
-/// per line and one sparse flush per second).
+/// per line and one sparse flush per second). Which second a line counts in (its stated time,
+/// or its arrival when beyond `max_skew`) is the monitor's decision (`Monitor+Bulk`).
 public struct InputTally: Sendable {
     public private(set) var totals = StatusCounts()
     public private(set) var window: StatusWindow
@@ -14,35 +15,6 @@ public struct InputTally: Sendable {
 
     public init(windowSeconds: Int) {
         window = StatusWindow(capacitySeconds: windowSeconds)
-    }
-
-    
-    public mutating func record(_ result: ParseResult, arrival: Int64, timeSource: TimeSource = .event, maxSkew: Int64 = .max) {
-        switch result {
-        case .entry(let status, let time):
-            var second = arrival
-            if timeSource == .event, let time {
-                if time - arrival > maxSkew || arrival - time > maxSkew {
-                    outOfRange &+= 1
-                } else {
-                    second = time
-                }
-            }
-            recordEntry(status, at: second)
-        case .ignored:
-            recordIgnored()
-        case .unparsed:
-            recordUnparsed()
-        }
-    }
-
-    
-    mutating func recordEntry(_ status: StatusCode, at second: Int64) {
-        totals.add(status)
-        if !pending.add(status, at: second) {
-            flush()
-            _ = pending.add(status, at: second)
-        }
     }
 
     public mutating func recordIgnored() { totals.ignored &+= 1 }

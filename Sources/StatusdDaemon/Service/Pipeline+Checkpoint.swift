@@ -29,7 +29,7 @@ extension Pipeline {
             outbox = saved
         }
         checkpoints.decided = durable?.decided ?? [:]
-        tailer.restore(cp.files, seenInputs: Set(cp.inputs.keys))
+        tailer.restore(cp.files, seenInputs: Set(cp.inputs.keys), savedAt: cp.savedAt)
         journals.restore(cp.journalCursors ?? [:])
         let firing = cp.alerts.filter { $0.value.phase == .firing }.map(\.key).sorted()
         logger.notice("resumed from the state file", metadata: [
