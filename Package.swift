@@ -77,6 +77,12 @@ let package = Package(
             name: "StatusdCore",
             dependencies: ["StatusdParse", "StatusdEngine", "StatusdReplay", "StatusdConfig", "StatusdRender"]
         ),
+        // Files below the daemon: the config file, plain and .gz logs read whole (replay), stderr,
+        // TZif files. For the daemon and for the CLI's offline commands, which do not link the daemon.
+        .target(
+            name: "StatusdFiles",
+            dependencies: ["StatusdEngine", "StatusdConfig", "StatusdRender", "CZlib", "CMapGuard"]
+        ),
         // What `statusd status` needs to ask the running daemon: the status socket's client, the
         // socket plumbing the server shares, and the status JSON. Nothing of the daemon itself.
         .target(
@@ -89,9 +95,8 @@ let package = Package(
             dependencies: [
                 "StatusdCore",
                 "StatusdClient",
+                "StatusdFiles",
                 "CSystemd",
-                "CZlib",
-                "CMapGuard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -112,6 +117,7 @@ let package = Package(
             dependencies: [
                 "StatusdCore",
                 "StatusdClient",
+                "StatusdFiles",
                 "StatusdDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -123,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StatusdDaemonTests",
-            dependencies: ["StatusdDaemon", "StatusdCore", "StatusdParse", "StatusdEngine", "StatusdReplay", "StatusdConfig", "StatusdRender"]
+            dependencies: ["StatusdDaemon", "StatusdFiles", "StatusdCore", "StatusdParse", "StatusdEngine", "StatusdReplay", "StatusdConfig", "StatusdRender"]
         ),
         .testTarget(
             name: "IntegrationTests",

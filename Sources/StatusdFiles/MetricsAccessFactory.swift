@@ -1,5 +1,6 @@
 import Foundation
-import StatusdCore
+import StatusdEngine
+import StatusdRender
 
 /// Reads the metrics listener's password or token (`password_env` / `password_file`,
 /// `bearer_token_env` / `bearer_token_file`) as sinks read theirs: errors point at the config
@@ -16,7 +17,7 @@ public enum MetricsAccessFactory {
         guard let source = config.credential else { return .success(Resolved(access: MetricsAccess(allow: config.allow))) }
         let at = config.secretPlace ?? config.listenPlace ?? ConfigPlace(file: "-", line: 1, column: 1)
         let what = config.basicAuth != nil ? "basic_auth password" : "bearer token"
-        switch SinkFactory.value(source, environment) {
+        switch SinkSecrets.value(source, environment) {
         case .failure(let why):
             return .failure(ConfigErrors(errors: [at.error("metrics: the \(what)'s \(why)")]))
         case .success(let value):

@@ -1,4 +1,3 @@
-import StatusdCore
 
 /// Time zone data for `maintenance:` windows: the TZif file of a zone under /usr/share/zoneinfo
 /// (Debian's tzdata), handed to the core as bytes. The core checks the name's shape (no `..`,
