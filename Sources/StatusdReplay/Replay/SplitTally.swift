@@ -1,5 +1,6 @@
 import StatusdParse
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -206,38 +207,39 @@ public enum SplitTally {
     }
 
     /// The parts: which one to parse next, and each one's runs once parsed.
-    private final class Work: @unchecked Sendable {
-        private var runs: [SecondRuns?]
-        private var detected: [LogFormat?]
-        private var exact: [Bool]
-        private var nextPart = 0
+    private final class Work: Sendable {
+        private struct State: ~Copyable {
+            var runs: [SecondRuns?]
+            var detected: [LogFormat?]
+            var exact: [Bool]
+            var nextPart = 0
+        }
+        private let state: Mutex<State>
         private let done: [DispatchSemaphore]
-        private let lock = PartsLock()
 
         init(count: Int) {
-            runs = Array(repeating: nil, count: count)
-            detected = Array(repeating: nil, count: count)
-            exact = Array(repeating: true, count: count)
+            state = Mutex(State(runs: Array(repeating: nil, count: count), detected: Array(repeating: nil, count: count),
+                                exact: Array(repeating: true, count: count)))
             done = (0..<count).map { _ in DispatchSemaphore(value: 0) }
         }
 
         /// Whether a part did not agree with one go: the split is thrown away, nothing more is needed.
-        var abandoned: Bool { lock.withLock { exact.contains(false) } }
+        var abandoned: Bool { state.withLock { $0.exact.contains(false) } }
 
         /// The next part to parse; none once the split is abandoned.
         func next() -> Int? {
-            lock.withLock {
-                guard nextPart < runs.count, !exact.contains(false) else { return nil }
-                defer { nextPart += 1 }
-                return nextPart
+            state.withLock { s -> Int? in
+                guard s.nextPart < s.runs.count, !s.exact.contains(false) else { return nil }
+                defer { s.nextPart += 1 }
+                return s.nextPart
             }
         }
 
         func finish(_ k: Int, runs r: SecondRuns, detected d: LogFormat?, exact e: Bool) {
-            lock.withLock {
-                runs[k] = r
-                detected[k] = d
-                exact[k] = e
+            state.withLock { s in
+                s.runs[k] = r
+                s.detected[k] = d
+                s.exact[k] = e
             }
             done[k].signal()
         }
@@ -246,9 +248,9 @@ public enum SplitTally {
         /// Wait only for parts up to the first that did not agree: later ones may never be parsed.
         func wait(_ k: Int) -> (SecondRuns, LogFormat?, Bool) {
             done[k].wait()
-            return lock.withLock {
-                defer { runs[k] = nil }
-                return (runs[k]!, detected[k], exact[k])
+            return state.withLock { s in
+                defer { s.runs[k] = nil }
+                return (s.runs[k]!, s.detected[k], s.exact[k])
             }
         }
     }
@@ -281,19 +283,5 @@ private final class PartThread: @unchecked Sendable {
 
     func join() {
         if thread != pthread_t() { pthread_join(thread, nil) }
-    }
-}
-
-/// A pthread mutex (the core does not import Foundation).
-private final class PartsLock: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    func withLock<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return body()
     }
 }
