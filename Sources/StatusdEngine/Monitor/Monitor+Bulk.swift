@@ -7,16 +7,7 @@ extension Monitor {
     /// lines this way (`SecondRuns`), which keeps the per-line path to one table increment.
     public mutating func accept(codes: UnsafeBufferPointer<SecondRuns.Entry>, time: Int64?, input i: Int, arrival: Int64) {
         guard !codes.isEmpty else { return }
-        var second = arrival
-        var outOfRange = false
-        if let t = time, inputs[i].timeSource == .event {
-            let skew = inputs[i].maxSkew
-            if t > arrival && t - arrival > skew || arrival > t && arrival - t > skew {
-                outOfRange = true
-            } else {
-                second = t
-            }
-        }
+        var (second, outOfRange) = EventSecond.resolve(time, arrival: arrival, timeSource: inputs[i].timeSource, maxSkew: inputs[i].maxSkew)
         if arrival > seenClock {
             seenClock = arrival
             if aheadHeld { releaseAhead(through: arrival) }

@@ -26,11 +26,7 @@ extension Monitor {
         }
         let matched = labels.matchAny[i].contains(status)
         guard matched || labels.everyLine[i] else { return }
-        var second = arrival
-        if let t = time, inputs[i].timeSource == .event {
-            let skew = inputs[i].maxSkew
-            if !(t > arrival && t - arrival > skew || arrival > t && arrival - t > skew) { second = t }
-        }
+        var second = EventSecond.resolve(time, arrival: arrival, timeSource: inputs[i].timeSource, maxSkew: inputs[i].maxSkew).second
         // Live, a label group's ring never runs ahead of the arrival clock: a line stamped after
         // it is counted in its group at arrival.
         if clockMode == .live, second > arrival { second = arrival }

@@ -138,15 +138,9 @@ public struct Monitor: LineSink, Sendable {
     public mutating func accept(_ result: ParseResult, input i: Int, arrival: Int64) {
         switch result {
         case .entry(let status, let time):
-            var second = arrival
-            if let t = time, inputs[i].timeSource == .event {
-                let skew = inputs[i].maxSkew
-                if t > arrival && t - arrival > skew || arrival > t && arrival - t > skew {
-                    inputs[i].tally.noteOutOfRange()
-                } else {
-                    second = t
-                }
-            }
+            let resolved = EventSecond.resolve(time, arrival: arrival, timeSource: inputs[i].timeSource, maxSkew: inputs[i].maxSkew)
+            var second = resolved.second
+            if resolved.outOfRange { inputs[i].tally.noteOutOfRange() }
             if arrival > seenClock {
                 seenClock = arrival
                 if aheadHeld { releaseAhead(through: arrival) }

@@ -21,15 +21,9 @@ public struct InputTally: Sendable {
     public mutating func record(_ result: ParseResult, arrival: Int64, timeSource: TimeSource = .event, maxSkew: Int64 = .max) {
         switch result {
         case .entry(let status, let time):
-            var second = arrival
-            if timeSource == .event, let time {
-                if time - arrival > maxSkew || arrival - time > maxSkew {
-                    outOfRange &+= 1
-                } else {
-                    second = time
-                }
-            }
-            recordEntry(status, at: second)
+            let resolved = EventSecond.resolve(time, arrival: arrival, timeSource: timeSource, maxSkew: maxSkew)
+            if resolved.outOfRange { outOfRange &+= 1 }
+            recordEntry(status, at: resolved.second)
         case .ignored:
             recordIgnored()
         case .unparsed:
