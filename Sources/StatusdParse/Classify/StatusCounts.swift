@@ -3,28 +3,32 @@
 /// A dense table indexed by code, so counting a line is one increment. The views that
 /// `statusd status` shows (`1xx`..`5xx`, `52x`, `aborts`, `other`, `unparsed`) are derived from it.
 public struct StatusCounts: Sendable, Equatable {
-    public private(set) var perCode: [UInt64]
+    /// Counts by code (`StatusCode.tableSize` long). Stored under another name so that `add`, the
+    /// engine's per-line call, can be inlined into it across the module boundary.
+    public var perCode: [UInt64] { _perCode }
+    @usableFromInline var _perCode: [UInt64]
     /// Lines that are not access lines a parser understood: never counted as a status.
     public var unparsed: UInt64 = 0
     /// Lines a format says carry no request (headers, comments, blank lines).
     public var ignored: UInt64 = 0
 
     public init() {
-        perCode = Array(repeating: 0, count: StatusCode.tableSize)
+        _perCode = Array(repeating: 0, count: StatusCode.tableSize)
     }
 
-    
+    @inlinable
     public mutating func add(_ code: StatusCode, count: UInt64 = 1) {
-        perCode[Int(code.rawValue)] &+= count
+        _perCode[Int(code.rawValue)] &+= count
     }
 
     public mutating func add(_ other: StatusCounts) {
-        for i in 0..<perCode.count where other.perCode[i] != 0 { perCode[i] &+= other.perCode[i] }
+        for i in 0..<_perCode.count where other._perCode[i] != 0 { _perCode[i] &+= other._perCode[i] }
         unparsed &+= other.unparsed
         ignored &+= other.ignored
     }
 
-    public subscript(code: StatusCode) -> UInt64 { perCode[Int(code.rawValue)] }
+    @inlinable
+    public subscript(code: StatusCode) -> UInt64 { _perCode[Int(code.rawValue)] }
 
     /// Lines with a status (every class, 000 and odd codes), not the unreadable ones.
     public var requests: UInt64 { perCode.reduce(0, &+) }
