@@ -129,7 +129,9 @@ let package = Package(
         ),
         .testTarget(
             name: "StatusdDaemonTests",
-            dependencies: ["StatusdDaemon", "StatusdFiles", "StatusdCore", "StatusdParse", "StatusdEngine", "StatusdReplay", "StatusdConfig", "StatusdRender"]
+            dependencies: ["StatusdDaemon", "StatusdFiles", "StatusdCore", "StatusdParse", "StatusdEngine", "StatusdReplay", "StatusdConfig", "StatusdRender",
+                           // The services run in process under a test trigger of graceful shutdown.
+                           .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")]
         ),
         .testTarget(
             name: "IntegrationTests",

@@ -23,6 +23,12 @@ trap 'rm -rf "$dir"' EXIT
 mawk '{print "2026-12-07T15:06:42.123456789Z stdout F " $0}' "$dir/plain.log" > "$dir/cri.log"
 mawk '{gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); print "{\"log\":\"" $0 "\\n\",\"stream\":\"stdout\",\"time\":\"2026-12-07T15:06:42.123456789Z\"}"}' \
   "$dir/plain.log" > "$dir/docker.log"
+# Each file rewritten in 4 MiB writes, as `gen` writes the plain one: a file written 4 KiB at a
+# time (mawk) sits in the page cache in small pages, which costs its reader several times the
+# kernel time to map (0.10 s against 0.01 s of system time here), whatever the reader does.
+for v in cri docker; do
+  dd if="$dir/$v.log" of="$dir/$v.big" bs=4M status=none && mv "$dir/$v.big" "$dir/$v.log"
+done
 for w in cri docker; do
   cat > "$dir/$w.yaml" <<YAML
 inputs:

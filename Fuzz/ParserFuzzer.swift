@@ -26,6 +26,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         options.wrapper = wrapper
         for format in [LogFormat.combined, .json] { onePassCountsAsLineByLine(bytes, format, options, "\(wrapper) \(format)", maxLineBytes: 512) }
     }
+    // Compiled formats inside the envelopes, one with a time and one without (its lines take the
+    // runtime's time in both paths).
+    for wrapper in [ContainerWrapper.cri, .docker] {
+        for format in [FuzzFormats.all[1].1, #"$remote_addr "$request" $status $body_bytes_sent"#] {
+            guard let t = try? FuzzFormats.compile(.nginx, format) else { fatalError("\(format) does not compile") }
+            var options = FormatOptions()
+            options.wrapper = wrapper
+            options.template = t
+            onePassCountsAsLineByLine(bytes, .nginx, options, "\(wrapper) `\(format)`", maxLineBytes: 512)
+        }
+    }
     // The fast parsers against the byte-loop ones they replaced (Tests/StatusdCoreTests/ReferenceParsers.swift).
     var lines = LineAssembler(maxLineBytes: 4096)
     var combined = CombinedParser(), combinedRef = ReferenceCombinedParser()

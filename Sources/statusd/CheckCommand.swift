@@ -1,5 +1,6 @@
 import ArgumentParser
 import StatusdCore
+import StatusdDaemon
 import StatusdFiles
 #if canImport(Glibc)
 import Glibc
@@ -85,6 +86,7 @@ struct Check: ParsableCommand {
                         + "lines sent while statusd is stopped or restarting are lost (a file or journald input loses none)"
                 }
                 if let j = input.journal { line += "\n  input \(input.name): journald entries \(j.description), resumed at the saved cursor" }
+                if let k = input.kubernetes { line += Self.kubernetesLines(input.name, k) }
             }
             print(SafeText.lines(redactor.redact(line)))
         case .failure(let errors):
@@ -107,6 +109,24 @@ struct Check: ParsableCommand {
         if let m = c.metrics, case .file(let p) = m.credential {
             out.append((p, m.secretPlace ?? m.listenPlace ?? ConfigPlace(file: "-", line: 1, column: 1),
                         m.basicAuth != nil ? "metrics password_file" : "metrics bearer_token_file"))
+        }
+        return out
+    }
+
+    /// What a `kubernetes:` input matches in the kubelet's directory now: each pod's container log.
+    static func kubernetesLines(_ name: String, _ k: KubernetesSelection) -> String {
+        var out = "\n  input \(name): kubernetes \(k.description) in \(k.directory)"
+        let (found, error) = KubernetesFiles.matching(k)
+        if let error {
+            out += ": cannot read \(k.directory) now (\(error)); pods are followed once it can be read"
+        } else if found.isEmpty {
+            out += ": no container log matches now; pods are followed as they appear"
+        } else {
+            out += ": \(found.count) container log\(found.count == 1 ? "" : "s") now"
+            for m in found.prefix(20) {
+                out += "\n    pod \(m.labels.namespace)/\(m.labels.pod) container \(m.labels.container): \(m.path)"
+            }
+            if found.count > 20 { out += "\n    … and \(found.count - 20) more" }
         }
         return out
     }

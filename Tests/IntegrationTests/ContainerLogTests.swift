@@ -21,6 +21,11 @@ struct ContainerLogTests {
             return f.string(from: Date()).replacingOccurrences(of: "Z", with: "123456Z")
         }
 
+        /// One CRI record as containerd writes it (also for `KubernetesDiscoveryTests`).
+        static func stampedCRI(_ text: String, stream: String = "stdout", partial: Bool) -> String {
+            "\(stamp()) \(stream) \(partial ? "P" : "F") \(text)\n"
+        }
+
         func record(_ text: String, stream: String, partial: Bool) -> String {
             if docker {
                 let data = try! JSONSerialization.data(withJSONObject: [text + (partial ? "" : "\n")], options: [.withoutEscapingSlashes])

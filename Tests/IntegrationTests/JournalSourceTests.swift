@@ -70,6 +70,10 @@ struct JournalSourceTests {
         try expectNginxCounts(daemon, "first run")
         let files = (try daemon.status().json["inputs"] as? [[String: Any]])?.first?["files"] as? [[String: Any]]
         #expect((files?.first?["path"] as? String)?.contains("identifier=\(tag)") == true)
+        // Status per input: the source kind and the cursor of the last entry read as its position.
+        #expect(files?.first?["source"] as? String == "journal")
+        let cursor = files?.first?["cursor"] as? String
+        #expect(cursor?.hasPrefix("s=") == true && files?.first?["position"] as? String == "cursor " + (cursor ?? "-"), "\(String(describing: files))")
         daemon.signal(SIGKILL)
         daemon.process.waitUntilExit()
         try nginx.hit("/unavailable", count: 20)      // while statusd is down

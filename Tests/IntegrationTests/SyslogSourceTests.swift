@@ -66,6 +66,11 @@ struct SyslogSourceTests {
         #expect(reached, "statusd \(counts) vs nginx \(truth), haproxy \(lbWant); stderr: \(daemon.stderrText.suffix(1500))")
         let files = (try daemon.status().json["inputs"] as? [[String: Any]] ?? []).flatMap { ($0["files"] as? [[String: Any]]) ?? [] }
         #expect(files.contains { ($0["path"] as? String) == "syslog udp://127.0.0.1:\(udp) tag webudp" && ($0["state"] as? String) == "listening" })
+        // Status per input: the source kind, and when the last datagram came as its position.
+        let udpEntry = files.first { ($0["path"] as? String) == "syslog udp://127.0.0.1:\(udp) tag webudp" }
+        #expect(udpEntry?["source"] as? String == "syslog" && (udpEntry?["last_datagram_at"] as? String)?.hasPrefix("20") == true, "\(String(describing: udpEntry))")
+        #expect((udpEntry?["position"] as? String)?.hasPrefix("last datagram at 20") == true)
+        #expect((try daemon.status().json["inputs"] as? [[String: Any]] ?? []).allSatisfy { $0["source"] as? String == "syslog" })
         daemon.stop()
         #expect(!FileManager.default.fileExists(atPath: dir.file("syslog.sock")), "the unix socket is removed on stop")
     }

@@ -50,7 +50,7 @@ struct RuleConfigTests {
         let text = e.description
         #expect(text.contains("c.yaml:5:54: a rule has one condition; `objective` cannot go with `rate_above`"), "\(text)")
         #expect(text.contains("`below` does not apply to a count rule (it goes with no_traffic)"))
-        #expect(text.contains("`group_by` takes input, host, path_prefix, upstream, not `vhost`"), "\(text)")
+        #expect(text.contains("`group_by` takes input, host, path_prefix, upstream, pod, namespace, container, not `vhost`"), "\(text)")
         #expect(text.contains("rule `d` inhibits `nope`, which no rule defines"))
         #expect(text.contains("a rule needs a condition"))
         #expect(text.contains("an SLO rule takes its severity from its pairs"))

@@ -10,7 +10,7 @@ extension ConfigLoader {
     /// Where an input's paths are written, in the order `InputConfig.paths` holds them.
     private func pathNodes(_ top: Node.Mapping, input index: Int) -> [Node] {
         guard let inputs = top["inputs"]?.sequence.map(Array.init), inputs.indices.contains(index),
-              let p = inputs[index].mapping?["path"] else { return [] }
+              let p = inputs[index].mapping?["path"] ?? inputs[index].mapping?["kubernetes"] else { return [] }
         return p.sequence.map(Array.init) ?? [p]
     }
 

@@ -7,7 +7,7 @@ extension ConfigLoader {
     static let inputKeys = [
         "name", "path", "format", "start_at", "time", "max_skew", "max_line_bytes", "poll", "status_key", "time_key",
         "pattern", "max_lateness", "prefix", "close_inactive", "log_format", "escape",
-        "wrapper", "journal", "syslog",
+        "wrapper", "journal", "syslog", "kubernetes",
     ]
 
     mutating func input(_ node: Node) -> InputConfig? {
@@ -47,6 +47,8 @@ extension ConfigLoader {
                 if let s = syslog(v) { result.syslog = s } else { ok = false }
             case "journal":
                 if let j = journal(v) { result.journal = j } else { ok = false }
+            case "kubernetes":
+                if let k = kubernetes(v) { result.kubernetes = k } else { ok = false }
             case "wrapper":
                 if let w = reader.choice(v, "wrapper", ContainerWrapper.allCases.map(\.rawValue)) {
                     result.formatOptions.wrapper = ContainerWrapper(rawValue: w)!
@@ -81,18 +83,24 @@ extension ConfigLoader {
         }
         if !logFormat(map, node, &result) { ok = false }
         if name == nil, map["name"] == nil { reader.fail(node, "an input needs a `name`"); ok = false }
-        let sources = ["path", "journal", "syslog"].filter { map[$0] != nil }
+        let sources = ["path", "journal", "syslog", "kubernetes"].filter { map[$0] != nil }
         if sources.count > 1, let second = map.keys.first(where: { $0.string == sources[1] }) {
-            reader.fail(second, "an input reads files (`path`), journald (`journal`) or syslog (`syslog`), one of them: make an input for each")
+            reader.fail(second, "an input reads files (`path`), journald (`journal`), syslog (`syslog`) or pods' logs (`kubernetes`), one of them: make an input for each")
             ok = false
         } else if sources.isEmpty {
-            reader.fail(node, "an input needs a `path` (a file or a glob), a `journal` (`{unit: nginx.service}`) or a `syslog` (`{listen: udp://127.0.0.1:5514}`)")
+            reader.fail(node, "an input needs a `path` (a file or a glob), a `journal` (`{unit: nginx.service}`), a `syslog` (`{listen: udp://127.0.0.1:5514}`) "
+                + "or `kubernetes` (`{namespace: ingress-nginx, container: controller}`)")
             ok = false
         }
         guard ok, let name else { return nil }
         result.formatOptions.prefix = result.prefix
         result.name = name
         result.paths = paths
+        if let k = result.kubernetes {
+            // The kubelet's links, found by name; the runtime's CRI envelope unless said otherwise.
+            result.paths = [k.pathGlob]
+            if map["wrapper"] == nil { result.formatOptions.wrapper = .cri }
+        }
         return result
     }
 

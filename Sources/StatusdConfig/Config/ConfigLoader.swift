@@ -97,6 +97,7 @@ public struct ConfigLoader {
         checkSinks(config, top)
         checkMaintenance(config, top)
         checkInputPaths(config, top)
+        checkPodGrouping(config, top)
         checkExposure(config)
         if reader.errors.isEmpty {
             config.warnings = warnings.sorted { ($0.line, $0.column) < ($1.line, $1.column) }

@@ -134,8 +134,12 @@ final class JournalSource {
     }
 
     var report: FileReport {
-        FileReport(path: "journal: " + SafeText.field(selection.description), state: journal == nil ? "waiting" : "reading",
-                   offset: entries, size: entries, error: problem)
+        var r = FileReport(path: "journal: " + SafeText.field(selection.description), state: journal == nil ? "waiting" : "reading",
+                           offset: entries, size: entries, error: problem)
+        r.source = "journal"
+        r.cursor = cursor
+        r.position = cursor.map { "cursor " + $0 } ?? "no entry read yet"
+        return r
     }
 }
 

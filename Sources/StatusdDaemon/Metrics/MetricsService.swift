@@ -8,7 +8,7 @@ public struct MetricsService: Service {
     let server: HTTPServer
     let logger: Logger
 
-    public init(config: MetricsConfig, access: MetricsAccess = MetricsAccess(), pipeline: Pipeline, version: String, logger: Logger) {
+    public init(config: MetricsConfig, access: MetricsAccess = MetricsAccess(), pipeline: any StatusSource, version: String, logger: Logger) {
         self.logger = logger
         let export = PrometheusExport()
         server = HTTPServer(address: .tcp(host: config.host, port: config.port),
@@ -27,7 +27,7 @@ public struct MetricsService: Service {
         }
     }
 
-    static func route(_ request: HTTPRequest, export: PrometheusExport, pipeline: Pipeline, version: String) -> HTTPResponse {
+    static func route(_ request: HTTPRequest, export: PrometheusExport, pipeline: any StatusSource, version: String) -> HTTPResponse {
         guard request.method == "GET" || request.method == "HEAD" else { return .text(405, "only GET\n") }
         let path = request.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.target
         switch path {

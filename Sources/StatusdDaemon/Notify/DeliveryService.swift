@@ -12,22 +12,29 @@ import Synchronization
 /// it), so a resolved notice never arrives before its firing. A notification leaves the outbox
 /// for a sink only once that sink has it (2xx), has refused it for good, or it grew older than
 /// the sink's `max_age`. A sink with more than `Digest.threshold` waiting gets one digest.
+///
+/// The decisions are `SinkDeliveryState`'s (pure, in the core); each loop asks it what to do
+/// and does it: send, acknowledge, report on the board, log, wait.
 public struct DeliveryService: Service {
-    let pipeline: Pipeline
+    let outbox: any OutboxPort
     let board: SinkBoard
     let logger: Logger
     let doorbell: Doorbell
     /// The longest wait between retries of one sink, when the sink did not say.
     let maxBackoff: Double
+    /// The wall clock (Unix seconds).
+    let clock: @Sendable () -> Double
     /// Sinks whose loop runs.
     private let running = RunningSet()
 
-    init(pipeline: Pipeline, board: SinkBoard, doorbell: Doorbell, logger: Logger, maxBackoff: Double = 30) {
-        self.pipeline = pipeline
+    init(pipeline: any OutboxPort, board: SinkBoard, doorbell: Doorbell, logger: Logger, maxBackoff: Double = 30,
+         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.outbox = pipeline
         self.board = board
         self.doorbell = doorbell
         self.logger = logger
         self.maxBackoff = maxBackoff
+        self.clock = clock
     }
 
     public func run() async throws {
@@ -45,140 +52,133 @@ public struct DeliveryService: Service {
         }
     }
 
+    /// The policy of `sink` as configured now (a reload may replace the sink).
+    func policy(for sink: any AlertSink) -> SinkDeliveryState.Policy {
+        SinkDeliveryState.Policy(maxBackoff: sink is JournalAlertSink ? min(5, maxBackoff) : maxBackoff,
+                                 maxAge: sink.maxAgeSeconds,
+                                 resendInterval: (sink as? any ResendingSink)?.resendInterval)
+    }
+
     /// Delivers to `name` until the task is cancelled or a reload removed the sink.
     func loop(_ name: String) async {
         defer { running.remove(name) }
-        var failures = 0
+        var state = SinkDeliveryState()
         var seen = doorbell.generation
-        // When the sink's standing alerts were last sent (a re-send, or a notification).
-        var lastResend: Double = 0
         while !Task.isCancelled {
             guard let sink = board.sink(named: name) else { return }
-            if board.isDisabled(name) {
-                failures = 0
-                seen = await doorbell.wait(after: seen, seconds: 60)
-                continue
-            }
-            guard let entry = pipeline.nextNotification(for: name) else {
-                // Nothing queued: an Alertmanager sink's standing alerts may be due again.
-                if let resender = sink as? any ResendingSink {
-                    let wait = await resend(resender, lastResend: &lastResend, failures: &failures)
-                    if wait > 0 { seen = await doorbell.wait(after: seen, seconds: wait) }
-                    continue
-                }
-                seen = await doorbell.wait(after: seen, seconds: 60)
-                continue
-            }
-            let now = Int64(Date().timeIntervalSince1970)
-            if let maxAge = sink.maxAgeSeconds, now - entry.enqueuedAt > maxAge {
-                pipeline.acknowledge([entry.seq], sink: name)
+            let policy = policy(for: sink)
+            let disabled = board.isDisabled(name)
+            let queue = SinkDeliveryState.Queue(entries: disabled ? [] : outbox.queuedEntries(for: name),
+                                                disabled: disabled, epoch: board.epoch)
+            switch state.next(queue, policy: policy, now: clock()) {
+            case .wait(let until):
+                seen = await doorbell.wait(after: seen, seconds: until - clock())
+            case .giveUp(let entry, let maxAge):
+                outbox.acknowledge([entry.seq], sink: name)
                 let why = "gave up after \(DurationText.format(maxAge)) (max_age)"
-                board.failed(name, error: why)
+                board.failed(name, error: why, at: Int64(clock()))
                 logger.error("gave up delivering \(entry.transition.kind.rawValue) of \(entry.transition.rule) to \(name): \(why)",
                              metadata: ["sink": "\(name)", "rule": "\(entry.transition.rule)"])
-                continue
+            case .resend:
+                guard let resender = sink as? any ResendingSink else { continue }
+                let standing = outbox.standingAlerts(for: name, resolvedFor: resender.resendResolvedFor)
+                if standing.isEmpty {
+                    if case .wait(let until) = state.resendSkipped(policy: policy, now: clock()) {
+                        seen = await doorbell.wait(after: seen, seconds: until - clock())
+                    }
+                    continue
+                }
+                let outcome = await resender.resend(standing)
+                let now = clock()
+                for action in state.resent(count: standing.count, SinkDeliveryState.Outcome(outcome), policy: policy, now: now) {
+                    if case .wait(let until) = action {
+                        seen = await doorbell.wait(after: seen, seconds: until - clock())
+                    } else {
+                        perform(action, sink: name, attempt: nil, policy: policy, now: now)
+                    }
+                }
+            case .deliver(let entry, let backlog):
+                var attempt = SinkDeliveryState.Attempt.one(entry)
+                let outcome: DeliveryOutcome
+                if let backlog, let first = backlog.first, let last = backlog.last,
+                   let digest = await sink.deliverDigest(backlog.map(\.transition), key: "digest/\(first.seq)-\(last.seq)") {
+                    outcome = digest
+                    attempt = .digest(backlog)
+                } else {
+                    outcome = await sink.deliver(entry.transition)
+                }
+                if Task.isCancelled, case .retry = outcome { return }
+                let now = clock()
+                let actions = state.attempted(attempt, SinkDeliveryState.Outcome(outcome), policy: policy, epoch: board.epoch,
+                                              now: now, jitter: Double.random(in: 0...1))
+                for action in actions { perform(action, sink: name, attempt: attempt, policy: policy, now: now) }
             }
-            var seqs = [entry.seq]
-            var outcome: DeliveryOutcome
-            let backlog = pipeline.queuedEntries(for: name)
-            if backlog.count > Digest.threshold, let first = backlog.first, let last = backlog.last,
-               let digest = await sink.deliverDigest(backlog.map(\.transition), key: "digest/\(first.seq)-\(last.seq)") {
-                outcome = digest
-                seqs = backlog.map(\.seq)
+        }
+    }
+
+    /// Does what the sink's state machine said about an attempt (`attempt`; nil: a re-send of
+    /// the standing alerts) that ended at `now`.
+    func perform(_ action: SinkDeliveryState.Action, sink name: String, attempt: SinkDeliveryState.Attempt?,
+                 policy: SinkDeliveryState.Policy, now: Double) {
+        let meta: Logger.Metadata = ["sink": "\(name)"]
+        switch action {
+        case .acknowledge(let seqs, let standing):
+            if let standing {
+                outbox.acknowledge(seqs, sink: name, standing: standing)
             } else {
-                outcome = await sink.deliver(entry.transition)
+                outbox.acknowledge(seqs, sink: name)
             }
-            if Task.isCancelled, case .retry = outcome { return }
-            switch outcome {
-            case .delivered:
-                if sink is any ResendingSink {
-                    let sent = seqs.count > 1 ? backlog.map(\.transition) : [entry.transition]
-                    pipeline.acknowledge(seqs, sink: name, standing: sent)
-                } else {
-                    pipeline.acknowledge(seqs, sink: name)
-                }
-                board.delivered(name, count: seqs.count, at: Int64(Date().timeIntervalSince1970))
-                if seqs.count > 1 {
-                    logger.notice("sink \(name) got one digest for \(seqs.count) queued notifications", metadata: ["sink": "\(name)"])
-                }
-                if failures > 0 { logger.notice("sink \(name) delivers again", metadata: ["sink": "\(name)"]) }
-                failures = 0
-            case .retry(let reason, let after):
-                failures += 1
-                let wait = after.map { $0 + Double.random(in: 0...min(1, $0 * 0.1)) } ?? Self.backoff(attempt: failures, cap: sink is JournalAlertSink ? min(5, maxBackoff) : maxBackoff)
-                board.retrying(name, error: reason, nextAttemptAt: Int64((Date().timeIntervalSince1970 + wait).rounded(.up)))
-                if failures == 1 {
-                    logger.warning("sink \(name) failed: \(reason); retrying, notifications wait in the outbox",
-                                   metadata: ["sink": "\(name)"])
-                } else {
-                    logger.debug("sink \(name) failed again: \(reason); next try in \(String(format: "%.1f", wait))s", metadata: ["sink": "\(name)"])
-                }
-                await backoff(seconds: wait)
-            case .rejected(let reason):
-                pipeline.acknowledge(seqs, sink: name)
-                board.failed(name, count: seqs.count, error: reason)
-                logger.error("sink \(name) refused \(entry.transition.kind.rawValue) of \(entry.transition.rule): \(reason)",
-                             metadata: ["sink": "\(name)", "rule": "\(entry.transition.rule)"])
-            case .disable(let reason):
-                board.disable(name, error: reason)
-                logger.error("sink \(name) disabled until a reload: \(reason); its notifications stay queued",
-                             metadata: ["sink": "\(name)"])
+        case .delivered(let count):
+            board.delivered(name, count: count, at: Int64(now))
+            if count > 1 { logger.notice("sink \(name) got one digest for \(count) queued notifications", metadata: meta) }
+        case .resent(let count):
+            board.resent(name, at: Int64(now))
+            logger.debug("sink \(name): re-sent \(count) standing alerts", metadata: meta)
+        case .recovered:
+            logger.notice("sink \(name) delivers again", metadata: meta)
+        case .retrying(let reason, let wait?, let first):
+            board.retrying(name, error: reason, nextAttemptAt: Int64((now + wait).rounded(.up)), at: Int64(now))
+            if first {
+                logger.warning("sink \(name) failed: \(reason); retrying, notifications wait in the outbox", metadata: meta)
+            } else {
+                logger.debug("sink \(name) failed again: \(reason); next try in \(String(format: "%.1f", wait))s", metadata: meta)
             }
-        }
-    }
-
-    /// Re-sends `sink`'s standing alerts when `resendInterval` has passed since they were last
-    /// sent; returns how long to wait before looking again (0: look again now).
-    func resend(_ sink: any ResendingSink, lastResend: inout Double, failures: inout Int) async -> Double {
-        let now = Date().timeIntervalSince1970
-        let due = lastResend + Double(sink.resendInterval)
-        guard now >= due else { return min(60, due - now) }
-        let standing = pipeline.standingAlerts(for: sink.name, resolvedFor: sink.resendResolvedFor)
-        lastResend = now
-        guard !standing.isEmpty else { return min(60, Double(sink.resendInterval)) }
-        let outcome = await sink.resend(standing)
-        switch outcome {
-        case .delivered:
-            board.resent(sink.name, at: Int64(Date().timeIntervalSince1970))
-            if failures > 0 { logger.notice("sink \(sink.name) delivers again", metadata: ["sink": "\(sink.name)"]) }
-            failures = 0
-            logger.debug("sink \(sink.name): re-sent \(standing.count) standing alerts", metadata: ["sink": "\(sink.name)"])
-        case .retry(let reason, _):
-            failures += 1
-            board.retrying(sink.name, error: reason)
-            if failures == 1 {
-                logger.warning("sink \(sink.name) failed: \(reason); standing alerts are re-sent every \(DurationText.format(sink.resendInterval))",
-                               metadata: ["sink": "\(sink.name)"])
+        case .retrying(let reason, nil, let first):
+            board.retrying(name, error: reason, at: Int64(now))
+            if first {
+                let every = DurationText.format(policy.resendInterval ?? 0)
+                logger.warning("sink \(name) failed: \(reason); standing alerts are re-sent every \(every)", metadata: meta)
             }
-        case .rejected(let reason):
+        case .refused(let count, let reason):
+            board.failed(name, count: count, error: reason, at: Int64(now))
+            let t = attempt?.transitions.first
+            logger.error("sink \(name) refused \(t?.kind.rawValue ?? "notification") of \(t?.rule ?? "?"): \(reason)",
+                         metadata: ["sink": "\(name)", "rule": "\(t?.rule ?? "")"])
+        case .resendRefused(let count, let reason):
             // Not a notification (those count in `failed`): status shows the sink failing.
-            board.retrying(sink.name, error: reason)
-            logger.error("sink \(sink.name) refused the re-send of \(standing.count) alerts: \(reason)", metadata: ["sink": "\(sink.name)"])
+            board.retrying(name, error: reason, at: Int64(now))
+            logger.error("sink \(name) refused the re-send of \(count) alerts: \(reason)", metadata: meta)
         case .disable(let reason):
-            board.disable(sink.name, error: reason)
-            logger.error("sink \(sink.name) disabled until a reload: \(reason)", metadata: ["sink": "\(sink.name)"])
-        }
-        return min(60, Double(sink.resendInterval))
-    }
-
-    /// Waits out a retry's backoff (up to an hour when a sink said `Retry-After: 3600`), ending
-    /// early when a reload changes the sinks: the operator's fix is tried at once, not after the
-    /// hour (before, the queue stayed stuck while status showed the sink `ok`).
-    func backoff(seconds: Double) async {
-        let epoch = board.epoch
-        let deadline = Date().addingTimeInterval(seconds)
-        var seen = doorbell.generation
-        while !Task.isCancelled, board.epoch == epoch {
-            let left = deadline.timeIntervalSinceNow
-            guard left > 0 else { return }
-            seen = await doorbell.wait(after: seen, seconds: left)
+            board.disable(name, error: reason, at: Int64(now))
+            if attempt == nil {
+                logger.error("sink \(name) disabled until a reload: \(reason)", metadata: meta)
+            } else {
+                logger.error("sink \(name) disabled until a reload: \(reason); its notifications stay queued", metadata: meta)
+            }
+        case .wait:
+            break
         }
     }
+}
 
-    /// 1 s, 2 s, 4 s ... up to `cap`, with up to 20% jitter so many hosts do not retry in step.
-    static func backoff(attempt: Int, cap: Double) -> Double {
-        let base = min(cap, pow(2, Double(max(0, attempt - 1))))
-        return base * Double.random(in: 0.8...1.0)
+extension SinkDeliveryState.Outcome {
+    init(_ outcome: DeliveryOutcome) {
+        switch outcome {
+        case .delivered: self = .delivered
+        case .retry(let reason, let after): self = .retry(reason: reason, after: after)
+        case .rejected(let reason): self = .rejected(reason: reason)
+        case .disable(let reason): self = .disable(reason: reason)
+        }
     }
 }
 

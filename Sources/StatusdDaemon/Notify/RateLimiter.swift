@@ -5,19 +5,14 @@ import Synchronization
 /// Keeps one sink under its service's rate limit: at most `count` requests in any `seconds`
 /// (a token bucket whose tokens come back `seconds` after each use), for every limit the service
 /// has. Exact under fixed-window limits such as Discord's, so statusd does not provoke 429s.
+/// The decision is the core's `SendRateLimit`; this holds it under a lock and waits.
 final class RateLimiter: Sendable {
-    struct Limit: Sendable, Equatable {
-        var count: Int
-        var seconds: Double
-    }
+    typealias Limit = SendRateLimit.Limit
 
-    private let limits: [Limit]
-    /// Per limit, the times of its latest requests (at most `count`).
-    private let sent: Mutex<[[Double]]>
+    private let state: Mutex<SendRateLimit>
 
     init(_ limits: [Limit]) {
-        self.limits = limits
-        sent = Mutex(limits.map { _ in [] })
+        state = Mutex(SendRateLimit(limits))
     }
 
     /// What each service takes: Slack about 1/s per webhook, Discord 5 per 2 s and 30 a minute,
@@ -48,16 +43,7 @@ final class RateLimiter: Sendable {
 
     /// Seconds to wait before the next request may go; 0 takes the slot now.
     func reserve(now: Double = Date().timeIntervalSince1970) -> Double {
-        sent.withLock { sent in
-            var wait = 0.0
-            for (k, limit) in limits.enumerated() {
-                sent[k].removeAll { now - $0 >= limit.seconds }
-                if sent[k].count >= limit.count, let oldest = sent[k].first { wait = max(wait, oldest + limit.seconds - now) }
-            }
-            guard wait <= 0 else { return wait }
-            for k in limits.indices { sent[k].append(now) }
-            return 0
-        }
+        state.withLock { $0.reserve(now: now) }
     }
 
     /// Waits for a slot (cancellable).

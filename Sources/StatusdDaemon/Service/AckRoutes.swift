@@ -4,7 +4,7 @@ import StatusdCore
 /// `POST /ack` on the status socket (an `AckRequest` as JSON), for `statusd ack`: acknowledges a
 /// firing episode, which stops its reminders and escalation. Errors are plain text the CLI prints.
 enum AckRoutes {
-    static func route(method: String, body: [UInt8], pipeline: Pipeline) -> StatusServer.Response {
+    static func route(method: String, body: [UInt8], pipeline: any AlertAcknowledger) -> StatusServer.Response {
         guard method == "POST" else { return .text(405, "use POST /ack\n") }
         guard let request = try? StatusJSON.decode(AckRequest.self, from: body), !request.alertID.isEmpty else {
             return .text(400, "expected JSON: {\"alert_id\": ..., \"reason\": ...}\n")

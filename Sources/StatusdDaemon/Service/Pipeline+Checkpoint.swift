@@ -16,7 +16,7 @@ extension Pipeline {
             saved.retain(sinks: Set(board.names))
             outbox = saved
         }
-        tailer.restore(cp.files, seenInputs: Set(cp.inputs.keys))
+        tailer.restore(cp.files, seenInputs: Set(cp.inputs.keys), savedAt: cp.savedAt)
         journals.restore(cp.journalCursors ?? [:])
         let firing = cp.alerts.filter { $0.value.phase == .firing }.map(\.key).sorted()
         logger.notice("resumed from the state file", metadata: [

@@ -47,7 +47,7 @@ extension Pipeline {
                     + (exhausted.count > 5 ? " and \(exhausted.count - 5) more" : ""),
                 since: now))
         }
-        let sinks = board.degradations(outbox: outbox)
+        let sinks = board.degradations(outbox: outbox, now: now)
         observed += sinks.conditions
         for event in sinks.events { selfHealth.board.record(event) }
         // The sinks that deliver now and take a warning (a sink's `severities`).

@@ -16,6 +16,9 @@ extension Pipeline {
                     name: input.name, format: input.format.rawValue, paths: input.paths,
                     files: tailer.reports(for: input.name) + journals.reports(for: input.name) + syslogs.reports(for: input.name), totals: t.totals,
                     linesPerSecond: lineRates[input.name]?.perSecond ?? 0, tooLate: t.tooLate, outOfRange: t.outOfRange))
+                inputs[inputs.count - 1].source = input.sourceKind
+                inputs[inputs.count - 1].kubernetes = input.kubernetes?.description
+                if input.formatOptions.wrapper != .none { inputs[inputs.count - 1].wrapper = input.formatOptions.wrapper.rawValue }
                 let waiting = tailer.waitingFiles(for: input.name)
                 inputs[inputs.count - 1].waitingFiles = waiting.count
                 inputs[inputs.count - 1].waiting = Array(waiting.prefix(WaitingFileReport.listed))

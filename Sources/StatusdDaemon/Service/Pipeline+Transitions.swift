@@ -76,7 +76,7 @@ extension Pipeline {
     func expireOld(now: Int64) {
         for (entry, sinks) in outbox.expire(olderThan: maxAgeSeconds, now: now) {
             for sink in sinks {
-                board.failed(sink, error: "gave up after \(DurationText.format(maxAgeSeconds))")
+                board.failed(sink, error: "gave up after \(DurationText.format(maxAgeSeconds))", at: now)
                 logger.error("gave up delivering \(entry.transition.kind.rawValue) of \(entry.transition.rule) to \(sink) after \(DurationText.format(maxAgeSeconds))",
                              metadata: ["sink": "\(sink)", "rule": "\(entry.transition.rule)"])
             }

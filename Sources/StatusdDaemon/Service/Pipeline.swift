@@ -24,6 +24,9 @@ public final class Pipeline: @unchecked Sendable {
     let logger: Logger
     let notifier = SystemdNotifier()
     let clock: @Sendable () -> Int64
+    /// The wall clock with its fraction (Unix seconds): `clock` is its whole seconds unless a
+    /// test gave both; the loop times its tick by it.
+    let wallClock: @Sendable () -> Double
     let wake = WakeFD()
     var stopRequested = false
     var lineRates: [String: LineRate] = [:]
@@ -57,20 +60,22 @@ public final class Pipeline: @unchecked Sendable {
     static let busyLines: UInt64 = 32
 
     init(config: StatusdConfig, configPath: String, board: SinkBoard, doorbell: Doorbell,
-         echoToStderr: Bool, logger: Logger, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+         echoToStderr: Bool, logger: Logger, clock: (@Sendable () -> Int64)? = nil,
+         wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.config = config
         self.configPath = configPath
         self.board = board
         self.doorbell = doorbell
         self.echoToStderr = echoToStderr
         self.logger = logger
-        self.clock = clock
+        self.clock = clock ?? { Int64(wallClock().rounded(.down)) }
+        self.wallClock = wallClock
         self.tailer = Tailer(logger: logger)
         self.journals = JournalReader(logger: logger)
         self.syslogs = SyslogReader(logger: logger)
         self.checkpoints = CheckpointStore(directory: config.stateDir, logger: logger)
         self.monitor = Monitor(inputs: config.inputs, rules: config.rules, clock: .live)
-        self.startedAt = clock()
+        self.startedAt = self.clock()
         self.configLoadedAt = startedAt
     }
 
@@ -95,12 +100,13 @@ public final class Pipeline: @unchecked Sendable {
         notifier.ready(status: statusLine())
         logger.notice("statusd is running", metadata: ["inputs": "\(config.inputs.count)", "rules": "\(config.rules.count)"])
         var nextTick = clock() + 1
-        var lastWatchdog = Date()
+        // Durations on the monotonic clock: a wall clock stepped back must not stop the pings.
+        var lastWatchdog = ContinuousClock.now
         let watchdog = notifier.watchdogPingInterval
         while true {
             // Tick just after each wall-clock second begins: the second that just ended is
             // evaluated within milliseconds of its end, not up to a second later.
-            let untilTick = (Double(nextTick) - Date().timeIntervalSince1970) * 1000 + 2
+            let untilTick = (Double(nextTick) - wallClock()) * 1000 + 2
             let waitMs = Int32(max(0, min(1000, untilTick)))
             let filesChanged = wait(timeoutMs: tailer.pollingDirectories.isEmpty ? waitMs : min(waitMs, 250))
             if lock.withLock({ stopRequested }) { break }
@@ -127,9 +133,9 @@ public final class Pipeline: @unchecked Sendable {
                 tick(now: t)
                 nextTick = t + 1
             }
-            if let interval = watchdog, Date().timeIntervalSince(lastWatchdog) >= interval {
+            if let interval = watchdog, lastWatchdog.duration(to: .now) >= .seconds(interval) {
                 notifier.watchdog()
-                lastWatchdog = Date()
+                lastWatchdog = ContinuousClock.now
             }
         }
         notifier.stopping()
@@ -209,9 +215,9 @@ public final class Pipeline: @unchecked Sendable {
     @discardableResult
     func catchUp(now: Int64) -> Bool {
         guard tailer.generation != caughtUpGeneration else { return true }
-        let deadline = Date().addingTimeInterval(0.5)
+        let deadline = ContinuousClock.now.advanced(by: .milliseconds(500))
         while tailer.bytesBehind > 0 {
-            guard Date() < deadline else { return false }
+            guard ContinuousClock.now < deadline else { return false }
             tailer.tick(into: &monitor, now: now, fullScan: true)
             collect(now: now)
         }

@@ -5,7 +5,7 @@ import StatusdCore
 /// `POST /silences` (a `SilenceRequest` as JSON) adds one and answers it, `DELETE /silences/ID`
 /// removes one. Errors are plain text the CLI prints as is.
 enum SilenceRoutes {
-    static func route(method: String, path: String, body: [UInt8], pipeline: Pipeline) -> StatusServer.Response {
+    static func route(method: String, path: String, body: [UInt8], pipeline: any SilenceAdmin) -> StatusServer.Response {
         switch (method, path) {
         case ("GET", "/silences"):
             return json(200, pipeline.activeSilences().map(SilenceReport.init))

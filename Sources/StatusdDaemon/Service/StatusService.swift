@@ -10,13 +10,13 @@ import StatusdCore
 public struct StatusService: Service {
     let server: StatusServer
 
-    public init(path: String, maxConnections: Int, pipeline: Pipeline, version: String, logger: Logger) {
+    public init(path: String, maxConnections: Int, pipeline: any StatusSocketBackend, version: String, logger: Logger) {
         server = StatusServer(path: path, maxConnections: maxConnections, logger: logger) { method, target, body in
             Self.route(method: method, target: target, body: body, pipeline: pipeline, version: version)
         }
     }
 
-    static func route(method: String, target: String, body: [UInt8] = [], pipeline: Pipeline, version: String) -> StatusServer.Response {
+    static func route(method: String, target: String, body: [UInt8] = [], pipeline: any StatusSocketBackend, version: String) -> StatusServer.Response {
         let path = target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? target
         let query = target.contains("?") ? String(target.split(separator: "?", maxSplits: 1)[1]) : ""
         if path == "/silences" || path.hasPrefix("/silences/") {

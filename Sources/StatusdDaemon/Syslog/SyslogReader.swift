@@ -15,6 +15,8 @@ final class SyslogReader {
         let tag: [UInt8]?
         var decoder: FileDecoder
         var datagrams: UInt64 = 0
+        /// When the last datagram for it came (Unix seconds); nil before the first.
+        var lastAt: Int64?
 
         init(_ c: InputConfig, index: Int, selection: SyslogSelection) {
             input = c.name
@@ -106,6 +108,7 @@ final class SyslogReader {
             return
         }
         route.datagrams &+= 1
+        route.lastAt = now
         // The message, with the newline the decoder cuts lines at (written over the end: the
         // buffer holds one byte more than a datagram).
         let start = header?.message ?? 0
@@ -116,8 +119,12 @@ final class SyslogReader {
     func reports(for input: String) -> [FileReport] {
         routes.filter { $0.input == input }.map { r in
             let socket = sockets.first { $0.listen == r.selection.listen }
-            return FileReport(path: r.selection.description, state: socket?.fd ?? -1 >= 0 ? "listening" : "waiting",
-                              offset: r.datagrams, size: r.datagrams, error: socket?.problem)
+            var report = FileReport(path: r.selection.description, state: socket?.fd ?? -1 >= 0 ? "listening" : "waiting",
+                                    offset: r.datagrams, size: r.datagrams, error: socket?.problem)
+            report.source = "syslog"
+            report.lastDatagramAt = r.lastAt.map(CivilTime.iso8601)
+            report.position = r.lastAt.map { "last datagram at " + CivilTime.iso8601($0) } ?? "no datagram yet"
+            return report
         }
     }
 

@@ -1,3 +1,4 @@
+import StatusdCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,6 +12,9 @@ struct PathPattern: Equatable {
     var directory: String
     var name: String
     var isGlob: Bool
+    /// A `kubernetes:` input's pods: a name must also be a kubelet container log of them (the glob
+    /// alone would take `controller-sidecar-<id>.log` for container `controller`).
+    var kubernetes: KubernetesSelection?
 
     /// `path` is absolute (the config loader checks).
     init(_ path: String) {
@@ -21,6 +25,15 @@ struct PathPattern: Equatable {
         isGlob = name.contains(where: { "*?[".contains($0) })
     }
 
+    /// An input's patterns: its paths, or for `kubernetes:` its pods' links in the kubelet's directory.
+    static func of(_ input: InputConfig) -> [PathPattern] {
+        input.paths.map { path in
+            var p = PathPattern(path)
+            p.kubernetes = input.kubernetes
+            return p
+        }
+    }
+
     /// `directory` with a trailing slash, so that `prefix + name` is a path (also for `/`).
     var prefix: String { Self.prefix(directory) }
 
@@ -28,7 +41,8 @@ struct PathPattern: Equatable {
 
     /// `true` when `name`, a name in `directory`, is what this pattern stands for.
     func matches(name other: String) -> Bool {
-        isGlob ? fnmatch(name, other, 0) == 0 : name == other
+        guard isGlob ? fnmatch(name, other, 0) == 0 : name == other else { return false }
+        return kubernetes?.matches(fileName: other) ?? true
     }
 
     /// The paths this pattern matches among `names`, the entries of its directory, sorted; compressed

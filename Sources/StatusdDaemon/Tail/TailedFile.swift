@@ -42,6 +42,9 @@ final class TailedFile {
     var lines: UInt64 = 0
     /// The first bytes' hash, grown as the file grows to 256 bytes.
     var fingerprint: Fingerprint = .empty
+    /// A Kubernetes container log's pod, namespace and container, from the path it was opened at
+    /// (kept when it is rotated away); nil for other files.
+    let pod: PodLabels?
 
     init(path: String, input: String, inputIndex: Int, fd: Int32, identity: FileIdentity, offset: UInt64, decoder: FileDecoder, now: Int64) {
         self.path = path
@@ -52,6 +55,7 @@ final class TailedFile {
         self.offset = offset
         self.decoder = decoder
         self.lastGrowth = now
+        self.pod = PodLabels(path: path)
         if fd >= 0 { Self.openCount += 1 }
     }
 
@@ -137,5 +141,16 @@ final class TailedFile {
         let shown = isOpen || state == .draining ? state.rawValue : waitingSince != nil ? "waiting" : "idle"
         return FileReport(path: path, state: shown, offset: offset, size: size, error: waitError, detectedFormat: decoder.detectedFormat?.rawValue,
                           detectedShape: decoder.detectedShape, wrapper: decoder.detectedWrapper?.rawValue)
+    }
+
+    /// `report` with where it stands and whose pod it is (status).
+    var sourceReport: FileReport {
+        var r = report
+        r.source = pod == nil ? "file" : "kubernetes"
+        r.position = "offset \(offset)"
+        r.pod = pod?.pod
+        r.namespace = pod?.namespace
+        r.container = pod?.container
+        return r
     }
 }

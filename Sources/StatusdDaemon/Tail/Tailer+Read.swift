@@ -31,6 +31,7 @@ extension Tailer {
     /// Decodes `fd` from `f.offset` to its end (16 MiB at most) through `f`'s decoder into `sink`.
     func readRange<S: LineSink>(_ f: TailedFile, fd: Int32, into sink: inout S, now: Int64) -> Int {
         var total = 0
+        sink.enterSource(f.pod, input: f.inputIndex)
         while total < 16 * 1024 * 1024 {
             let n = pread(fd, buffer.baseAddress, buffer.count, off_t(f.offset))
             if n < 0 && errno == EINTR { continue }

@@ -5,9 +5,11 @@ import Glibc
 
 extension Tailer {
     /// Files to resume (from a checkpoint), and the inputs that were already seen before it.
-    func restore(_ files: [FileCheckpoint], seenInputs: Set<String>) {
+    func restore(_ files: [FileCheckpoint], seenInputs: Set<String>, savedAt: Int64? = nil) {
         for f in files { resume[f.identity] = f }
         scannedInputs = seenInputs
+        restoredSavedAt = savedAt
+        restoredIdentities = Set(files.map(\.identity))
     }
 
     /// After a restart: a checkpointed file that is no longer at a configured path was rotated
@@ -24,6 +26,7 @@ extension Tailer {
             }
         }.first
         resume[cp.identity] = nil
+        defer { adoptUnseenRotations(near: cp, input: rotated.input, into: &sink, now: now) }
         guard let path = found else {
             logger.warning("\(cp.path) was rotated away while statusd was down and cannot be found uncompressed; its unread end is lost",
                            metadata: ["input": "\(cp.input)"])
@@ -37,6 +40,35 @@ extension Tailer {
         logger.info("finishing \(path), rotated while statusd was down", metadata: ["offset": "\(cp.offset)"])
         while read(f, into: &sink, now: now) > 0 {}
         draining.append(f)
+    }
+
+    /// A kubelet link's file rotated while statusd was down may have had a successor the state
+    /// file never saw: created after the last save (a `kill -9` just after a rotation) and rotated
+    /// away too before the restart. Such a file, `0.log.<timestamp>` beside the link's target,
+    /// written since the save and not in the state file, holds lines never counted: it is read
+    /// from its start. (A file finished before the save stopped growing before it: not taken.)
+    func adoptUnseenRotations<S: LineSink>(near cp: FileCheckpoint, input index: Int, into sink: inout S, now: Int64) {
+        guard let savedAt = restoredSavedAt, let resolved = realpath(cp.path, nil) else { return }
+        let target = String(cString: resolved)
+        free(resolved)
+        let dir = PathPattern(target).directory
+        guard target != cp.path, dir != PathPattern(cp.path).directory, searchedForUnseen.insert(dir).inserted else { return }
+        let base = PathPattern(target).name + "."
+        let input = inputs[index].config
+        for path in PathPattern.listDirectory(dir) where PathPattern(path).name.hasPrefix(base) {
+            guard case .success(let st) = FileStat.path(path), (st.st_mode & S_IFMT) == S_IFREG, Int64(st.st_mtim.tv_sec) >= savedAt else { continue }
+            let id = FileIdentity(st)
+            guard !restoredIdentities.contains(id), !active.values.contains(where: { $0.identity == id }),
+                  !draining.contains(where: { $0.identity == id }) else { continue }
+            makeRoom(now: now)
+            guard case .success(let f) = TailedFile.open(path: path, input: input.name, inputIndex: index, decoder: makeDecoder(input),
+                                                         atEnd: false, now: now) else { continue }
+            f.state = .draining
+            logger.info("reading \(path): created and rotated away while statusd was down", metadata: ["input": "\(input.name)"])
+            while read(f, into: &sink, now: now) > 0 {}
+            draining.append(f)
+            generation &+= 1
+        }
     }
 
     /// A file renamed away from a configured path before statusd ever opened it (two rotations

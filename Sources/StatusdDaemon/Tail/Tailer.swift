@@ -55,6 +55,11 @@ final class Tailer {
     /// comes late (thousands of renames at once) or the file showing up again resumes it where it
     /// ended, never from its start.
     var finished: [FileIdentity: Finished] = [:]
+    /// When the checkpoint restored from was saved, and every file it held (`Tailer+Resume`).
+    var restoredSavedAt: Int64?
+    var restoredIdentities: Set<FileIdentity> = []
+    /// Link target directories already searched for rotations the checkpoint never saw.
+    var searchedForUnseen: Set<String> = []
     /// Files waiting for a descriptor at the last tick (a line is logged when it leaves or reaches 0).
     var lastWaitingCount = 0
 
@@ -91,7 +96,7 @@ final class Tailer {
     /// Sets the inputs. Files of inputs that are unchanged stay open where they are, and are
     /// handed on under their input's new position.
     func configure<S: LineSink>(_ configs: [InputConfig], into sink: inout S, now: Int64) {
-        let newInputs = configs.map { Input(config: $0, patterns: $0.paths.map(PathPattern.init)) }
+        let newInputs = configs.map { Input(config: $0, patterns: PathPattern.of($0)) }
         let kept = Set(newInputs.filter { inputs.contains($0) }.map(\.config.name))
         for (path, file) in active where !kept.contains(file.input) {
             file.closeFile()
@@ -170,6 +175,7 @@ final class Tailer {
 
     /// Hands on a drained file's held last line and closes it.
     private func finish<S: LineSink>(_ f: TailedFile, into sink: inout S, now: Int64) {
+        sink.enterSource(f.pod, input: f.inputIndex)
         f.decoder.flush(input: f.inputIndex, arrival: now, into: &sink)
         f.closeFile()
         finished[f.identity] = Finished(offset: f.offset, fingerprint: f.fingerprint, at: now)
@@ -185,8 +191,8 @@ final class Tailer {
     }
 
     func reports(for input: String) -> [FileReport] {
-        var out = active.values.filter { $0.input == input }.map(\.report)
-        out += draining.filter { $0.input == input }.map(\.report)
+        var out = active.values.filter { $0.input == input }.map(\.sourceReport)
+        out += draining.filter { $0.input == input }.map(\.sourceReport)
         let patterns = inputs.first { $0.config.name == input }?.patterns ?? []
         for (path, err) in errors where patterns.contains(where: { PathPattern(path).directory == $0.directory }) {
             out.append(FileReport(path: path, state: "error", offset: 0, size: 0, error: err))

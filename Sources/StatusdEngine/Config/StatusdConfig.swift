@@ -80,6 +80,14 @@ public struct InputConfig: Sendable, Equatable {
     public var journal: JournalSelection?
     /// `syslog:`: the input reads datagrams statusd's syslog listener receives (`paths` is empty).
     public var syslog: SyslogSelection?
+    /// `kubernetes:`: the input reads the matching pods' container logs; `paths` holds the glob
+    /// the kubelet's directory is listed with (`KubernetesSelection.pathGlob`).
+    public var kubernetes: KubernetesSelection?
+
+    /// `file`, `journal`, `syslog` or `kubernetes`: where the input's lines come from (status).
+    public var sourceKind: String {
+        kubernetes != nil ? "kubernetes" : journal != nil ? "journal" : syslog != nil ? "syslog" : "file"
+    }
 
     public init(name: String, paths: [String], format: LogFormat = .combined) {
         self.name = name

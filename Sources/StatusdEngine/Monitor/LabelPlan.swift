@@ -18,6 +18,9 @@ struct LabelPlan: Sendable {
     var host: [UInt8] = []
     var path: [UInt8] = []
     var key: [UInt8] = []
+    /// Per input: the pod, namespace and container of the file whose lines are being counted
+    /// (set by the tailer before each read: `LineSink.enterSource`); nil for other files.
+    var pods: [PodLabels?] = []
 
     init() {}
 
@@ -25,9 +28,11 @@ struct LabelPlan: Sendable {
         for (i, input) in inputs.enumerated() {
             var match = StatusSet()
             var grouped: [Int] = []
+            var byPod = false
             for (r, m) in rules.enumerated() where m.inputs.contains(i) {
                 for c in m.rule.match.codes { match.insert(c) }
                 if m.rule.groupsByLabel { grouped.append(r) }
+                if m.rule.groupBy.contains(where: \.isPodLabel) { byPod = true }
             }
             var options = input.formatOptions
             options.prefix = input.prefix
@@ -38,7 +43,8 @@ struct LabelPlan: Sendable {
             matchAny.append(match)
             everyLine.append(!grouped.isEmpty)
             groupRules.append(grouped)
-            active.append(extractor.yieldsLabels && (!match.codes.isEmpty || !grouped.isEmpty))
+            active.append(extractor.yieldsLabels && (!match.codes.isEmpty || !grouped.isEmpty) || byPod)
+            pods.append(nil)
         }
         host.reserveCapacity(256)
         path.reserveCapacity(256)

@@ -67,6 +67,9 @@ extension Monitor {
             case .host: if let r = found.host { LabelText.host(line, r, into: &labels.key) }
             case .pathPrefix: if let r = found.path { LabelText.path(line, r, segments: 1, into: &labels.key) }
             case .upstream: if let r = found.upstream { LabelText.upstream(line, r, into: &labels.key) }
+            case .pod: if let p = labels.pods[i] { labels.key.append(contentsOf: p.pod.utf8) }
+            case .namespace: if let p = labels.pods[i] { labels.key.append(contentsOf: p.namespace.utf8) }
+            case .container: if let p = labels.pods[i] { labels.key.append(contentsOf: p.container.utf8) }
             }
             if labels.key.count == before { labels.key.append(ASCII.dash) }
         }
@@ -147,6 +150,13 @@ extension Monitor {
         var k = 0
         while left > 0, !shares.isEmpty { shares[k % shares.count].count += 1; left -= 1; k += 1 }
         return shares.filter { $0.count > 0 }
+    }
+
+    /// The lines that follow, of input `i`, are from a pod's container log (`nil`: from another
+    /// file): their `pod`, `namespace` and `container` for `group_by`.
+    public mutating func enterSource(_ pod: PodLabels?, input i: Int) {
+        guard labels.pods.indices.contains(i), labels.pods[i] != pod else { return }
+        labels.pods[i] = pod
     }
 
     /// Reads input `i`'s labels as `format` (replay: each file its own format).

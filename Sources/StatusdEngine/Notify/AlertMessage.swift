@@ -11,7 +11,8 @@ public enum AlertMessage {
         let inputs = e.inputs.isEmpty ? "" : " on \(e.inputs.joined(separator: ", "))"
         switch e.kind {
         case .firing, .pending:
-            var s = "[\(e.severity.rawValue)] \(e.rule) \(head(e)): "
+            // A grouped rule's alert names its group (`server-errors[ingress-nginx-controller-7d9f-x2x4q]`).
+            var s = "[\(e.severity.rawValue)] \(e.rule)\(e.group.map { "[\(SafeText.field($0))]" } ?? "") \(head(e)): "
             switch e.condition {
             case "rate":
                 s += "\(Percent.format(e.rate)) of requests were \(e.match) over the last \(window)\(inputs) "
@@ -29,7 +30,7 @@ public enum AlertMessage {
             if !labels.isEmpty { s += " Where: " + labels + "." }
             return s + lateText(e)
         case .resolved, .cleared:
-            var s = "[resolved] \(e.rule): "
+            var s = "[resolved] \(e.rule)\(e.group.map { "[\(SafeText.field($0))]" } ?? ""): "
             switch e.condition {
             case "rate":
                 s += "\(e.match) back to \(Percent.format(e.rate)) of requests over the last \(window)\(inputs) "

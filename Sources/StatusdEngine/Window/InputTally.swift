@@ -1,9 +1,10 @@
 import StatusdParse
 /// Everything one input has counted: totals since start, and the sliding window.
 ///
-/// The hot path is `record`: one table increment for the totals, and one add to the window
+/// The hot path is `count`: one table increment for the totals, and one add to the window
 /// (batched per second through `SecondAccumulator`, so a busy second costs one table increment
-/// per line and one sparse flush per second).
+/// per line and one sparse flush per second). Which second a line counts in (its stated time,
+/// or its arrival when beyond `max_skew`) is the monitor's decision (`Monitor+Bulk`).
 public struct InputTally: Sendable {
     public private(set) var totals = StatusCounts()
     public private(set) var window: StatusWindow
@@ -15,29 +16,6 @@ public struct InputTally: Sendable {
 
     public init(windowSeconds: Int) {
         window = StatusWindow(capacitySeconds: windowSeconds)
-    }
-
-    
-    public mutating func record(_ result: ParseResult, arrival: Int64, timeSource: TimeSource = .event, maxSkew: Int64 = .max) {
-        switch result {
-        case .entry(let status, let time):
-            let resolved = EventSecond.resolve(time, arrival: arrival, timeSource: timeSource, maxSkew: maxSkew)
-            if resolved.outOfRange { outOfRange &+= 1 }
-            recordEntry(status, at: resolved.second)
-        case .ignored:
-            recordIgnored()
-        case .unparsed:
-            recordUnparsed()
-        }
-    }
-
-    
-    mutating func recordEntry(_ status: StatusCode, at second: Int64) {
-        totals.add(status)
-        if !pending.add(status, at: second) {
-            flush()
-            _ = pending.add(status, at: second)
-        }
     }
 
     public mutating func recordIgnored() { totals.ignored &+= 1 }

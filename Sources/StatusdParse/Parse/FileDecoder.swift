@@ -13,8 +13,12 @@ public struct FileDecoder: Sendable {
     private var autoShape: String?
     /// A container runtime's envelope, taken off each line before the parser reads it (nil: none).
     private var wrapper: ContainerUnwrapper?
+    /// `auto` found no envelope: the unwrapper is gone and lines go straight to the parser.
+    private var foundNone = false
+    /// Whole wrapped lines gathered for one pass (replay).
+    private var batch = WrappedBatch()
     /// The envelope this file's lines carry: `wrapper:`, or what `auto` found in the first line.
-    public var detectedWrapper: ContainerWrapper? { wrapper?.wrapper }
+    public var detectedWrapper: ContainerWrapper? { foundNone ? ContainerWrapper.none : wrapper?.wrapper }
 
     public init(format: LogFormat, options: FormatOptions = FormatOptions(), maxLineBytes: Int = 64 * 1024) {
         assembler = LineAssembler(maxLineBytes: maxLineBytes)
@@ -26,6 +30,7 @@ public struct FileDecoder: Sendable {
     @discardableResult
     public mutating func decode<S: LineSink>(_ chunk: UnsafeRawBufferPointer, input: Int, arrival: Int64, into sink: inout S) -> Int {
         var lines = 0
+        settleWrapper()
         if wrapper != nil {
             Self.feedWrapped(chunk, &assembler, &wrapper!, &parser) { result, line in
                 lines += 1
@@ -48,6 +53,7 @@ public struct FileDecoder: Sendable {
     /// Parses the complete lines in `chunk` and hands each result to `body` (replay drives time
     /// from the lines themselves).
     public mutating func parse(_ chunk: UnsafeRawBufferPointer, _ body: (ParseResult) -> Void) {
+        settleWrapper()
         if wrapper != nil { return Self.feedWrapped(chunk, &assembler, &wrapper!, &parser) { r, _ in body(r) } }
         Self.feed(chunk, &assembler, &parser, body)
     }
@@ -65,8 +71,28 @@ public struct FileDecoder: Sendable {
     /// concrete type is opened once per chunk, so the per-line loop calls it directly.
     public mutating func tally(_ chunk: UnsafeRawBufferPointer, into runs: SecondRuns) {
         unwrapAuto()
+        settleWrapper()
         if wrapper != nil {
-            // Wrapped lines are unwrapped (and split lines joined) one by one.
+            // Whole lines in one pass, split lines and stderr one by one (`tallyWrapped`).
+            switch parser {
+            case var p as CombinedParser:
+                parser = Self.placeholder
+                runs.withOpen { open, closed in Self.tallyWrapped(chunk, &assembler, &wrapper!, &batch, &p, &open, &closed) }
+                parser = p
+                return
+            case var p as JSONParser:
+                parser = Self.placeholder
+                runs.withOpen { open, closed in Self.tallyWrapped(chunk, &assembler, &wrapper!, &batch, &p, &open, &closed) }
+                parser = p
+                return
+            case var p as TemplateParser:
+                parser = Self.placeholder
+                runs.withOpen { open, closed in Self.tallyWrapped(chunk, &assembler, &wrapper!, &batch, &p, &open, &closed) }
+                parser = p
+                return
+            default:
+                break
+            }
             return runs.withOpen { open, closed in
                 Self.feedWrapped(chunk, &assembler, &wrapper!, &parser) { r, _ in open.add(r, closed: &closed) }
             }
@@ -136,6 +162,14 @@ public struct FileDecoder: Sendable {
     /// What `format: auto` chose for this file, once it has.
     public var detectedFormat: LogFormat? { autoDetected ?? parser.detectedFormat }
 
+    /// Once `wrapper: auto` has found no envelope, the lines go straight to the parser (the
+    /// unwrapper would hand each on as it is, with no time of its own).
+    private mutating func settleWrapper() {
+        guard let w = wrapper, w.wrapper == .none else { return }
+        wrapper = nil
+        foundNone = true
+    }
+
     /// Once `auto` has chosen, its chosen parser takes its place: the same lines, one call less.
     private mutating func unwrapAuto() {
         guard autoDetected == nil, let auto = parser as? AutoParser, let detected = auto.detected, let chosen = auto.chosen else { return }
@@ -172,8 +206,8 @@ public struct FileDecoder: Sendable {
     /// (`ignored`); a part of a split line waits for the rest; a line that is not the envelope, or
     /// a joined line over the cap, is unparsed.
     @inline(__always)
-    private static func unwrapped(_ line: UnsafeRawBufferPointer, _ wrapper: inout ContainerUnwrapper,
-                                  _ parser: inout any LineParser, _ body: (ParseResult, UnsafeRawBufferPointer) -> Void) {
+    static func unwrapped<P: LineParser>(_ line: UnsafeRawBufferPointer, _ wrapper: inout ContainerUnwrapper,
+                                         _ parser: inout P, _ body: (ParseResult, UnsafeRawBufferPointer) -> Void) {
         let outcome = wrapper.unwrap(line) { inner, stream, time in
             parser.parse(inner) { result in
                 if result == .unparsed, stream == .stderr { return body(.ignored, inner) }

@@ -6,6 +6,9 @@ public protocol LineSink {
     /// The same, with the line's bytes (without its newline), valid only during the call: a sink
     /// that needs more than the status (labels: virtual host, path, upstream) re-reads them.
     mutating func accept(_ result: ParseResult, line: UnsafeRawBufferPointer, input: Int, arrival: Int64)
+    /// The lines that follow, of `input`, come from this pod's container log (nil: a file that is
+    /// none): a sink grouping by `pod`, `namespace` or `container` labels them with it.
+    mutating func enterSource(_ pod: PodLabels?, input: Int)
 }
 
 extension LineSink {
@@ -14,4 +17,8 @@ extension LineSink {
     public mutating func accept(_ result: ParseResult, line: UnsafeRawBufferPointer, input: Int, arrival: Int64) {
         accept(result, input: input, arrival: arrival)
     }
+
+    /// Sinks that do not group by pod ignore where lines come from.
+    @inline(__always)
+    public mutating func enterSource(_ pod: PodLabels?, input: Int) {}
 }

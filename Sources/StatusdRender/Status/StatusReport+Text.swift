@@ -22,6 +22,9 @@ extension StatusReport {
             let c = input.counts
             out.append("  \(input.name) (\(input.format)): \(Count.format(input.lines)) lines, \(rateText(input.linesPerSecond)) lines/s, \(Count.format(input.bytesBehind)) bytes behind")
             out.append("    1xx \(Count.format(c.c1xx))  2xx \(Count.format(c.c2xx))  3xx \(Count.format(c.c3xx))  4xx \(Count.format(c.c4xx))  5xx \(Count.format(c.c5xx))  |  52x \(Count.format(c.c52x))  aborts \(Count.format(c.aborts))  other \(Count.format(c.other))  unparsed \(Count.format(c.unparsed))")
+            if let k = input.kubernetes {
+                out.append("    kubernetes: \(SafeText.field(k))" + (input.wrapper.map { ", wrapper \($0)" } ?? ""))
+            }
             if input.files.isEmpty {
                 out.append("    no file matches \(input.paths.joined(separator: ", ")) yet")
             }
@@ -29,6 +32,9 @@ extension StatusReport {
                 var line = "    \(SafeText.field(f.path)): \(f.state), offset \(Count.format(f.offset)) of \(Count.format(f.size))"
                 if let d = f.detectedFormat { line += ", detected \(d)" + (f.detectedShape.map { " (\($0))" } ?? "") }
                 if let w = f.wrapper { line += w == "auto" ? ", wrapper not seen yet" : ", wrapper \(w)" }
+                if let p = f.pod, let ns = f.namespace { line += ", pod \(SafeText.field(ns))/\(SafeText.field(p))" + (f.container.map { " container \(SafeText.field($0))" } ?? "") }
+                if let c = f.cursor { line += ", cursor \(SafeText.field(String(c.prefix(80))))" }
+                if let at = f.lastDatagramAt { line += ", last datagram \(at)" }
                 if let e = f.error { line += ", \(SafeText.field(e))" }
                 out.append(line)
             }

@@ -94,6 +94,13 @@ public struct InputReport: Codable, Sendable, Equatable {
     public var waitingFiles: Int?
     /// The first `WaitingFileReport.listed` of them, by path.
     public var waiting: [WaitingFileReport]?
+    /// Where its lines come from: `file`, `journal`, `syslog` or `kubernetes`.
+    public var source: String?
+    /// `kubernetes:` inputs: the pods it takes (`namespace=ingress-nginx container=controller`).
+    public var kubernetes: String?
+    /// The container envelope it was told to take off (`wrapper:`; `cri` by default for
+    /// `kubernetes:`); each file's `wrapper` says what was found.
+    public var wrapper: String?
 
     public init(
         name: String, format: String, paths: [String], files: [FileReport], totals: StatusCounts,
@@ -119,6 +126,7 @@ public struct InputReport: Codable, Sendable, Equatable {
         case linesPerSecond = "lines_per_second", bytesBehind = "bytes_behind"
         case tooLate = "too_late", outOfRange = "out_of_range"
         case waitingFiles = "waiting_files", waiting
+        case source, kubernetes, wrapper
     }
 }
 
@@ -154,6 +162,19 @@ public struct FileReport: Codable, Sendable, Equatable {
     /// With `wrapper:`: the container runtime's envelope this file's lines carry (`cri`, `docker`,
     /// or `none` when `auto` found neither).
     public var wrapper: String?
+    /// `file`, `kubernetes` (a pod's container log), `journal` or `syslog`.
+    public var source: String?
+    /// Where reading stands, in the source's own terms: `offset 1234` (a file), the journal's
+    /// cursor, or when the last datagram came (syslog).
+    public var position: String?
+    /// A pod's container log: its pod, namespace and container (`group_by` labels).
+    public var pod: String?
+    public var namespace: String?
+    public var container: String?
+    /// journald: the cursor of the last entry read (what a restart resumes after).
+    public var cursor: String?
+    /// syslog: when the last datagram for this input came (ISO 8601); nil before the first.
+    public var lastDatagramAt: String?
 
     public init(path: String, state: String, offset: UInt64, size: UInt64, error: String? = nil, detectedFormat: String? = nil,
                 detectedShape: String? = nil, wrapper: String? = nil) {
@@ -172,6 +193,8 @@ public struct FileReport: Codable, Sendable, Equatable {
         case path, state, offset, size, error
         case bytesBehind = "bytes_behind", detectedFormat = "detected_format"
         case detectedShape = "detected_shape", wrapper
+        case source, position, pod, namespace, container, cursor
+        case lastDatagramAt = "last_datagram_at"
     }
 }
 

@@ -20,46 +20,53 @@ extension TemplateParser {
     /// not fit from its start, or that `parse` would trim (a `\r` or a space at its end, leading NULs),
     /// goes to `parse`'s own code. The span's final `\n` bounds every read: no byte after it is read,
     /// except in the zero-padded copy of the last block.
-    mutating func tally(lines span: UnsafeRawBufferPointer, open: inout SecondRuns.Open, closed: inout SecondRuns.Closed) {
-        guard let base = span.baseAddress, span.count > 0 else { return }
+    @discardableResult
+    mutating func tally<E: LineEnvelope>(lines span: UnsafeRawBufferPointer, open: inout SecondRuns.Open,
+                                         closed: inout SecondRuns.Closed, envelope: E) -> Int {
+        guard let base = span.baseAddress, span.count > 0 else { return 0 }
         let steps = self.steps, template = self.template, prefix = self.prefix
         var stamp = self.stamp
         let stride = BlockWindow.stride
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (steps.stops.count + 1) * stride) { masks in
+        let stopped = withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (steps.stops.count + 1) * stride) { masks in
             // (Words past the window's last block are read, never used: zero, not uninitialised.)
             masks.initialize(repeating: 0)
-            steps.steps.withUnsafeBufferPointer { sp in
+            return steps.steps.withUnsafeBufferPointer { sp in
                 steps.bytes.withUnsafeBufferPointer { bp in
                     steps.stops.withUnsafeBufferPointer { stops in
-                        steps.fast.withUnsafeBufferPointer { fs in
+                        steps.fast.withUnsafeBufferPointer { fs -> Int in
                             var window = BlockWindow(base: base, count: span.count, masks: masks.baseAddress!, stops: stops)
-                            Self.tally(base, span.count, &window, fs, sp, bp, template, prefix, &stamp, &open, &closed)
+                            return Self.tally(base, span.count, &window, fs, sp, bp, template, prefix, &stamp, &open, &closed, envelope)
                         }
                     }
                 }
             }
         }
         self.stamp = stamp
+        return stopped
     }
 
     @inline(__always)
-    private static func tally(_ base: UnsafeRawPointer, _ count: Int, _ window: inout BlockWindow,
+    private static func tally<E: LineEnvelope>(_ base: UnsafeRawPointer, _ count: Int, _ window: inout BlockWindow,
                               _ fs: UnsafeBufferPointer<TemplateSteps.FastStep>, _ sp: UnsafeBufferPointer<TemplateSteps.Step>, _ bp: UnsafeBufferPointer<UInt8>,
                               _ template: FormatTemplate, _ prefix: LinePrefix, _ stamp: inout StampCache,
-                              _ open: inout SecondRuns.Open, _ closed: inout SecondRuns.Closed) {
+                              _ open: inout SecondRuns.Open, _ closed: inout SecondRuns.Closed, _ envelope: E) -> Int {
         @inline(__always) func byte(_ k: Int) -> UInt8 { base.load(fromByteOffset: k, as: UInt8.self) }
         var start = 0
         while start < count {
+            // The line inside its envelope (a plain line is its own), or a line to leave to the caller.
+            let lineStart = start
+            start = envelope.content(base, start, count)
+            if start < 0 { return lineStart }
             let end = window.newline(from: start)
             if end < 0 {
                 // A line longer than the window: to its newline with memchr, then `parse`.
                 let e = start + (memchrNewline(base + start, count - start) ?? (count - start))
-                slowLine(base, start, e, sp, bp, template, prefix, &stamp, &open, &closed)
+                slowLine(base, start, e, sp, bp, template, prefix, &stamp, &open, &closed, envelope, lineStart)
                 start = e + 1
                 continue
             }
             if end == start || byte(start) == 0 || byte(end - 1) == ASCII.cr || byte(end - 1) == ASCII.space {
-                slowLine(base, start, end, sp, bp, template, prefix, &stamp, &open, &closed)
+                slowLine(base, start, end, sp, bp, template, prefix, &stamp, &open, &closed, envelope, lineStart)
                 start = end + 1
                 continue
             }
@@ -71,8 +78,9 @@ extension TemplateParser {
                 // The next line too when it is in the window and ordinary: the two are read step by
                 // step together, so the processor works on both at once (each step of a line waits
                 // for the step before it: one line alone leaves it idle most of the time).
-                let next = end &+ 1
-                let end2 = next < count ? window.newlineInWindow(from: next) : -1
+                let nextLine = end &+ 1
+                let next = nextLine < count ? envelope.content(base, nextLine, count) : -1
+                let end2 = next >= 0 ? window.newlineInWindow(from: next) : -1
                 if end2 > next, end2 &+ 8 <= count, byte(next) != 0, byte(end2 &- 1) != ASCII.cr, byte(end2 &- 1) != ASCII.space {
                     var b = FastLine(from: next &- window.at, to: end2 &- window.at)
                     var both = true
@@ -80,8 +88,10 @@ extension TemplateParser {
                         guard a.step(f, w, masks, sp, template, &stamp), b.step(f, w, masks, sp, template, &stamp) else { both = false; break }
                     }
                     if both, a.fits, b.fits {
-                        open.add(code: UInt16(truncatingIfNeeded: a.status), second: a.time ?? SecondRuns.atWatermark, closed: &closed)
-                        open.add(code: UInt16(truncatingIfNeeded: b.status), second: b.time ?? SecondRuns.atWatermark, closed: &closed)
+                        open.add(code: UInt16(truncatingIfNeeded: a.status),
+                                 second: a.time ?? envelope.time(base, ofLineAt: lineStart) ?? SecondRuns.atWatermark, closed: &closed)
+                        open.add(code: UInt16(truncatingIfNeeded: b.status),
+                                 second: b.time ?? envelope.time(base, ofLineAt: nextLine) ?? SecondRuns.atWatermark, closed: &closed)
                         start = end2 &+ 1
                         continue
                     }
@@ -93,7 +103,8 @@ extension TemplateParser {
                     guard a.step(f, w, masks, sp, template, &stamp) else { one = false; break }
                 }
                 if one, a.fits {
-                    open.add(code: UInt16(truncatingIfNeeded: a.status), second: a.time ?? SecondRuns.atWatermark, closed: &closed)
+                    open.add(code: UInt16(truncatingIfNeeded: a.status),
+                             second: a.time ?? envelope.time(base, ofLineAt: lineStart) ?? SecondRuns.atWatermark, closed: &closed)
                     start = end &+ 1
                     continue
                 }
@@ -103,20 +114,24 @@ extension TemplateParser {
             let s = TemplateSteps.read(sp, bp, template, line, from: 0, limit: count - start,
                                        finder: window.finder(lineStart: start), stamp: &stamp, time: &time)
             if s >= 0 {
-                open.add(code: UInt16(truncatingIfNeeded: s), second: time ?? SecondRuns.atWatermark, closed: &closed)
+                open.add(code: UInt16(truncatingIfNeeded: s), second: time ?? envelope.time(base, ofLineAt: lineStart) ?? SecondRuns.atWatermark,
+                         closed: &closed)
             } else {
-                open.add(TemplateParser.afterPrefix(line, sp, bp, template, prefix, &stamp), closed: &closed)
+                open.add(TemplateParser.afterPrefix(line, sp, bp, template, prefix, &stamp).timed(ifNone: envelope.time(base, ofLineAt: lineStart)),
+                         closed: &closed)
             }
             start = end + 1
         }
+        return count
     }
 
     /// A line the common case leaves to `parse`'s code.
     @inline(never)
-    private static func slowLine(_ base: UnsafeRawPointer, _ start: Int, _ end: Int,
+    private static func slowLine<E: LineEnvelope>(_ base: UnsafeRawPointer, _ start: Int, _ end: Int,
                                  _ sp: UnsafeBufferPointer<TemplateSteps.Step>, _ bp: UnsafeBufferPointer<UInt8>,
                                  _ template: FormatTemplate, _ prefix: LinePrefix, _ stamp: inout StampCache,
-                                 _ open: inout SecondRuns.Open, _ closed: inout SecondRuns.Closed) {
+                                 _ open: inout SecondRuns.Open, _ closed: inout SecondRuns.Closed,
+                                                  _ envelope: E, _ lineStart: Int) {
         guard let line = LineAssembler.trimmed(UnsafeRawBufferPointer(start: base + start, count: end - start)) else { return }
         var n = line.count
         while n > 0, line[n - 1] == ASCII.cr || line[n - 1] == ASCII.space { n -= 1 }
@@ -128,9 +143,10 @@ extension TemplateParser {
         var time: Int64?
         let s = TemplateSteps.read(sp, bp, template, p, from: 0, limit: n, finder: WordStopFinder(line: p), stamp: &stamp, time: &time)
         if s >= 0 {
-            open.add(.entry(status: StatusCode(unchecked: UInt16(s)), time: time), closed: &closed)
+            open.add(.entry(status: StatusCode(unchecked: UInt16(s)), time: time ?? envelope.time(base, ofLineAt: lineStart)), closed: &closed)
         } else {
-            open.add(TemplateParser.afterPrefix(p, sp, bp, template, prefix, &stamp), closed: &closed)
+            open.add(TemplateParser.afterPrefix(p, sp, bp, template, prefix, &stamp).timed(ifNone: envelope.time(base, ofLineAt: lineStart)),
+                     closed: &closed)
         }
     }
 }

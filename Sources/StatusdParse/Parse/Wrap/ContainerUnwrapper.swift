@@ -18,7 +18,7 @@ public struct ContainerUnwrapper: Sendable {
 
     /// `auto` until a file's first line decides.
     public private(set) var wrapper: ContainerWrapper
-    private let maxLineBytes: Int
+    let maxLineBytes: Int
     private var stdoutJoin = Join(), stderrJoin = Join()
     private var scratch: [UInt8] = []
     /// Lines made of more than one part.
@@ -51,6 +51,9 @@ public struct ContainerUnwrapper: Sendable {
             return unwrap(line, body)
         }
     }
+
+    /// A split stdout line is waiting for its next part.
+    var stdoutOpen: Bool { stdoutJoin.open }
 
     /// Forgets held parts (the file was truncated or replaced).
     public mutating func reset() {
