@@ -1,5 +1,5 @@
 /// The second a line is counted at: the one home of event-time resolution, for the monitor's
-/// per-line and per-second counting, its label groups, and `InputTally.record`.
+/// per-line and per-second counting and its label groups.
 ///
 /// A line counts at the second it states when its input counts in event time and that second lies
 /// within `max_skew` of the arrival; otherwise at its arrival, and a stated time beyond `max_skew`
