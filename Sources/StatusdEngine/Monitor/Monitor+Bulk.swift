@@ -7,7 +7,7 @@ extension Monitor {
     /// lines this way (`SecondRuns`), which keeps the per-line path to one table increment.
     public mutating func accept(codes: UnsafeBufferPointer<SecondRuns.Entry>, time: Int64?, input i: Int, arrival: Int64) {
         guard !codes.isEmpty else { return }
-        var (second, outOfRange) = EventSecond.resolve(time, arrival: arrival, timeSource: inputs[i].timeSource, maxSkew: inputs[i].maxSkew)
+        let (second, outOfRange) = EventSecond.resolve(time, arrival: arrival, timeSource: inputs[i].timeSource, maxSkew: inputs[i].maxSkew)
         if arrival > seenClock {
             seenClock = arrival
             if aheadHeld { releaseAhead(through: arrival) }

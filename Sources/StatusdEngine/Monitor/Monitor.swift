@@ -139,7 +139,7 @@ public struct Monitor: LineSink, Sendable {
         switch result {
         case .entry(let status, let time):
             let resolved = EventSecond.resolve(time, arrival: arrival, timeSource: inputs[i].timeSource, maxSkew: inputs[i].maxSkew)
-            var second = resolved.second
+            let second = resolved.second
             if resolved.outOfRange { inputs[i].tally.noteOutOfRange() }
             if arrival > seenClock {
                 seenClock = arrival
