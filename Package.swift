@@ -40,11 +40,48 @@ let package = Package(
         // `statusd replay`'s mapped files: a file that shrinks while it is read is reported, not a
         // SIGBUS (a handler maps pages of newlines over the lost part), as inline C.
         .target(name: "CMapGuard"),
-        // The pure core: parse, classify, window, rule, notify (rendering), config.
-        // No I/O and no clock reads: time comes in as arguments.
+        // The pure core, in layers the compiler enforces: each target knows only the ones above it
+        // in this list (README "Layout"). No I/O and no clock reads: time comes in as arguments.
+        // Bytes to statuses: line assembly, the log formats' parsers, status classes, civil time,
+        // text helpers, and the per-second tallies a one-pass read writes. No Yams, no Foundation:
+        // Fuzz/run.sh compiles this target alone into the fuzzer.
+        .target(
+            name: "StatusdParse",
+            dependencies: ["CScan"]
+        ),
+        // What happens to the statuses: windows, rules, alert states, the monitor, schedules,
+        // health, the outbox, and the config model the monitor is built from (not its YAML reader).
+        .target(
+            name: "StatusdEngine",
+            dependencies: ["StatusdParse"]
+        ),
+        // `statusd replay`: a session over the engine, and the split of a file across threads.
+        .target(
+            name: "StatusdReplay",
+            dependencies: ["StatusdParse", "StatusdEngine"]
+        ),
+        // statusd.yaml to the config model (Yams).
+        .target(
+            name: "StatusdConfig",
+            dependencies: ["StatusdParse", "StatusdEngine", .product(name: "Yams", package: "Yams")]
+        ),
+        // Text for people and peers: alert messages and chat/webhook/service payloads, e-mail, the
+        // status report and its text, charts, metrics, discovery of servers' log setups, the
+        // traffic generator.
+        .target(
+            name: "StatusdRender",
+            dependencies: ["StatusdParse", "StatusdEngine"]
+        ),
+        // The umbrella: `import StatusdCore` is all of the above.
         .target(
             name: "StatusdCore",
-            dependencies: ["CScan", .product(name: "Yams", package: "Yams")]
+            dependencies: ["StatusdParse", "StatusdEngine", "StatusdReplay", "StatusdConfig", "StatusdRender"]
+        ),
+        // Files below the daemon: the config file, plain and .gz logs read whole (replay), stderr,
+        // TZif files. For the daemon and for the CLI's offline commands, which do not link the daemon.
+        .target(
+            name: "StatusdFiles",
+            dependencies: ["StatusdEngine", "StatusdConfig", "StatusdRender", "CZlib", "CMapGuard"]
         ),
         // What `statusd status` needs to ask the running daemon: the status socket's client, the
         // socket plumbing the server shares, and the status JSON. Nothing of the daemon itself.
@@ -58,9 +95,8 @@ let package = Package(
             dependencies: [
                 "StatusdCore",
                 "StatusdClient",
+                "StatusdFiles",
                 "CSystemd",
-                "CZlib",
-                "CMapGuard",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -81,6 +117,7 @@ let package = Package(
             dependencies: [
                 "StatusdCore",
                 "StatusdClient",
+                "StatusdFiles",
                 "StatusdDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,11 +125,11 @@ let package = Package(
         ),
         .testTarget(
             name: "StatusdCoreTests",
-            dependencies: ["StatusdCore"]
+            dependencies: ["StatusdCore", "StatusdParse", "StatusdEngine", "StatusdReplay", "StatusdConfig", "StatusdRender"]
         ),
         .testTarget(
             name: "StatusdDaemonTests",
-            dependencies: ["StatusdDaemon", "StatusdCore",
+            dependencies: ["StatusdDaemon", "StatusdFiles", "StatusdCore", "StatusdParse", "StatusdEngine", "StatusdReplay", "StatusdConfig", "StatusdRender",
                            // The services run in process under a test trigger of graceful shutdown.
                            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")]
         ),

@@ -7,14 +7,15 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-# The core without the YAML config loader and its node reader (their only dependency, Yams, is not needed here).
-mapfile -t sources < <(find Sources/StatusdCore -name '*.swift' ! -path '*/Config/ConfigLoader*.swift' ! -path '*/Config/ConfigReader.swift')
-# The reference parsers the fast ones are checked against, as one module with the core.
+# The parse target (Sources/StatusdParse: bytes to statuses, with CScan and nothing else), compiled
+# as one module with the fuzzer so that it reaches the parsers' internals as the tests do.
+mapfile -t sources < <(find Sources/StatusdParse -name '*.swift')
+# The reference parsers the fast ones are checked against, as one module with the parse target.
 sed '/^@testable import/d' Tests/StatusdCoreTests/ReferenceParsers.swift > "$out/ReferenceParsers.swift"
 sed '/^@testable import/d' Tests/StatusdCoreTests/ReferenceTemplateParser.swift > "$out/ReferenceTemplateParser.swift"
 # The C scanning helpers (Sources/CScan, header-only) as the module `CScan`, as SwiftPM makes it.
 printf 'module CScan {\n  umbrella "%s"\n  export *\n}\n' "$PWD/Sources/CScan/include" > "$out/module.modulemap"
-swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name StatusdFuzz -Xcc -fmodule-map-file="$out/module.modulemap" \
+swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name StatusdFuzz -package-name statusd -Xcc -fmodule-map-file="$out/module.modulemap" \
   "${sources[@]}" "$out/ReferenceParsers.swift" "$out/ReferenceTemplateParser.swift" Fuzz/ParserFuzzer.swift -o "$out/fuzz-parsers"
 mkdir -p "$out/corpus"
 find ../shared/realdata Tests/Fixtures -type f -size -200k -exec cp {} "$out/corpus/" \;

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Writes Sources/StatusdCore/Discover/DefaultConfigText.swift from Config/statusd.yaml: the shipped
+# Writes Sources/StatusdRender/Discover/DefaultConfigText.swift from Config/statusd.yaml: the shipped
 # config from its rules on, which `statusd discover` writes after the inputs it found. Run it after
 # editing Config/statusd.yaml (DiscoverTests fails until the two agree).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=Sources/StatusdCore/Discover/DefaultConfigText.swift
+out=Sources/StatusdRender/Discover/DefaultConfigText.swift
 {
   cat <<'HEAD'
 /// The parts of the shipped Config/statusd.yaml after its inputs (rules, commented sinks, status,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import StatusdCore
 import StatusdDaemon
+import StatusdFiles
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,7 +23,7 @@ struct Check: ParsableCommand {
             // Everything printed passes through one redactor that knows every secret read.
             var redactor = SecretRedactor(c.inlineSecrets)
             var resolutionErrors: [ConfigError] = []
-            switch SinkFactory.resolve(c.sinks) {
+            switch SinkSecrets.resolve(c.sinks) {
             case .failure(let e): resolutionErrors += e.errors
             case .success(let resolved):
                 redactor.add(resolved.flatMap { [$0.url.secretValue] + $0.urls.map(\.secretValue) + ($0.secret.map { [$0] } ?? []) })

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import StatusdCore
-import StatusdDaemon
+import StatusdFiles
 
 extension Replay {
     /// `--chart OUT.svg`: one panel per rule from the session's trace, written whole (a partial

@@ -1,6 +1,6 @@
 import Foundation
 import StatusdCore
-import StatusdDaemon
+import StatusdFiles
 
 extension Replay {
     /// Files smaller than this are read on one thread: splitting them gains nothing.

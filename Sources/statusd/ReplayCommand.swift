@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import StatusdClient
 import StatusdCore
-import StatusdDaemon
+import StatusdFiles
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import StatusdCore
+import StatusdFiles
 import StatusdDaemon
 
 struct Run: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import StatusdClient
 import StatusdCore
+import StatusdFiles
 import StatusdDaemon
 
 /// `statusd silence add|list|remove`: silences go through the daemon's status socket, never its

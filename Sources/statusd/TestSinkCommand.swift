@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StatusdCore
+import StatusdFiles
 import StatusdDaemon
 
 /// `statusd test-sink NAME`: one clearly marked test message through the real sink, and the HTTP

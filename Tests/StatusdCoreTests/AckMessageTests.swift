@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// The acknowledgement and escalation in messages: said, and the reason (someone's typing) cleaned
 /// for every chat service like any untrusted text.

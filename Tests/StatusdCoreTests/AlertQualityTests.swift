@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Issue 24: the quick all-clear of SLO pages, evidence before a long window speaks (a fresh
 /// history, a group that just appeared), and seasonal baselines for `spike` and `no_traffic`.

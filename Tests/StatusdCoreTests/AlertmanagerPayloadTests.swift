@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// The Alertmanager renderings, byte for byte: `POST /api/v2/alerts` bodies and the `webhook`
 /// sink's `payload: alertmanager`.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Shapes `auto` learned: combined with quoted fields before the time, Classic ELB, IIS without a
 /// header; and no false acceptance of other shapes.

@@ -4,6 +4,11 @@ import FoundationXML
 #endif
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 @Suite("replay --chart: the SVG renderer")
 struct ChartSVGTests {

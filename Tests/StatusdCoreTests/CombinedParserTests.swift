@@ -1,5 +1,10 @@
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 @Suite("combined and common log format")
 struct CombinedParserTests {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Replay's one-pass combined reader (`CombinedParser.tally(lines:)`, 64-byte bitmasks) counts
 /// exactly what parsing line by line counts: same per-second runs, codes, ignored and unparsed

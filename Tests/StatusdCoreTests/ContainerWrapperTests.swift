@@ -1,5 +1,10 @@
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Container log envelopes (`wrapper:`): CRI records and Docker json-file lines, written as the
 /// runtimes write them, read into the lines the server wrote.

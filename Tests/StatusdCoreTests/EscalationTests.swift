@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Escalation and acknowledgement as pure state: who gets a firing when, who gets its reminders
 /// and resolved notice, and what survives the state file.

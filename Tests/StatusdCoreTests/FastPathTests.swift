@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// The fast paths give exactly what the plain ones gave: the memchr parsers and time caches against
 /// the byte-loop parsers they replaced, replay in per-second runs against line by line, and a file

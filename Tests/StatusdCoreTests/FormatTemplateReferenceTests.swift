@@ -1,5 +1,10 @@
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Each compiled format against the plain reading of the same format string
 /// (ReferenceTemplateParser): lines that fit, and every line cut short or with one byte changed.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// A JSON line cut off right after a `{` or `[` looks like the first line of a pretty-printed
 /// object. It is held only until the next line tells: a whole object by itself ends the guess (the

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Replay's one-pass JSON reader (`JSONParser.tally(lines:)`: the C walk run over the span, never
 /// past a newline, stopping once the first status and time keys are found) counts exactly what

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// `kubernetes:` inputs: the kubelet's file names taken apart, matched against the namespace,
 /// container and pod globs; the config's keys and errors; `group_by: [pod]` in the monitor.

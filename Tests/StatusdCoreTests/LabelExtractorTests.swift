@@ -1,5 +1,10 @@
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Each format's label extractor against real lines (shared/realdata) and fixtures: virtual host,
 /// folded path, upstream, or none where the format has none.

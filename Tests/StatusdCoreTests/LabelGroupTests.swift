@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Rules run per label value (`group_by: [host]`, `path_prefix`, `upstream`), and firing messages
 /// name the paths and hosts behind the matching codes.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 @Suite("lifecycle: keep_firing_for, repeat, flap damping, groups, inhibition, checkpoints")
 struct LifecycleTests {

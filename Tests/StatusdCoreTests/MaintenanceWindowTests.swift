@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Maintenance windows on the wall clock of real zones (Debian's tzdata, read as the daemon reads
 /// it), across the clock changes of Europe/Berlin and America/New_York.

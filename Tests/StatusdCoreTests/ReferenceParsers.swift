@@ -1,6 +1,11 @@
 // The parsers as they were before the speed work (byte loops, no caches), kept to check the fast ones
 // against: every line must give the same result (ReferenceParserTests, and Fuzz/run.sh).
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// nginx/Apache combined and common log format, and the variants hosts really write.
 ///

@@ -3,6 +3,11 @@
 // array and read with index loops, times handed to the shared time readers. Used by
 // FormatTemplateReferenceTests and Fuzz/run.sh.
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 struct ReferenceTemplateParser: LineParser {
     enum Piece {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Generated traffic with a known truth, through the recommended rules (a 99.9%/30d SLO with the
 /// Workbook's pairs, and a flatline), run twice: as the Workbook does it (`all_clear: workbook`,

@@ -1,5 +1,10 @@
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 @Suite("a sink's rate limits: never more than the service takes, no slower than it allows")
 struct SendRateLimitTests {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// The request each paging, push and mail service documents, its limits, its idempotency key,
 /// and the injection corpus of the chat sinks; the runbook in every message of every sink.

@@ -1,5 +1,10 @@
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// `pagerduty`, `opsgenie`, `email`, `ntfy`, `telegram`, `matrix`: the keys, each secret
 /// inline, as a file or a variable, default endpoints, and errors that never quote a secret.

@@ -1,5 +1,10 @@
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// One sink's machine against a real `Outbox`, in virtual time: the sink answers each attempt as
 /// `answer` says; the harness does what the machine returns, as `DeliveryService` does.

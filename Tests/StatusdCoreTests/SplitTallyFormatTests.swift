@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// `replay --threads` on JSON, W3C and CloudFront: a file split in parts gives what one go gives,
 /// second by second and code by code, or it is not split (nothing merged, read in one go). The

@@ -1,5 +1,10 @@
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Syslog datagrams as real senders write them: the tag routes a datagram to an input, the
 /// message is the access line.

@@ -1,5 +1,10 @@
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Replay's one-pass reader for formats compiled from a server's format string
 /// (`TemplateParser.tally(lines:)`, 64-byte class masks) counts exactly what parsing line by line

@@ -1,5 +1,10 @@
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// The time model cannot be pushed: a line stamped in the future, a wall clock stepped back or
 /// forward, a state file saved ahead of the clock, a fresh start on a quiet log.

@@ -1,5 +1,10 @@
 import Testing
 @testable import StatusdCore
+@testable import StatusdParse
+@testable import StatusdEngine
+@testable import StatusdReplay
+@testable import StatusdConfig
+@testable import StatusdRender
 
 /// Replay's pass over container logs (`FileDecoder.tallyWrapped`: whole stdout lines out of their
 /// envelopes, counted by the format's one-pass reader) counts exactly what the line-by-line path

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import StatusdCore
+import StatusdFiles
 #if canImport(Glibc)
 import Glibc
 #endif

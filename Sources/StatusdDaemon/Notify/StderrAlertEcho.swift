@@ -1,4 +1,5 @@
 import StatusdCore
+import StatusdFiles
 
 /// Alerts as one line on stderr, when stderr is not already the journal (a daemon run by hand).
 /// An echo, not a sink: it is not retried or kept in the outbox.

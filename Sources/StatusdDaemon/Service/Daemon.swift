@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Logging
 import ServiceLifecycle
 import StatusdCore
+import StatusdFiles
 import UnixSignals
 
 /// `statusd run`: the pipeline, alert delivery, the status socket, the metrics listener and reloads in one service group

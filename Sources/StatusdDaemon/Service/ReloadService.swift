@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import StatusdCore
+import StatusdFiles
 import UnixSignals
 #if canImport(Glibc)
 import Glibc
@@ -47,15 +48,5 @@ public struct ReloadService: Service {
             // Status shows it to anyone who can read the socket: no secret, no raw control character.
             pipeline.noteReloadFailure(Redaction.clean(errors.errors.first.map(\.description) ?? "invalid config"))
         }
-    }
-}
-
-/// Reads and checks a config file.
-public enum ConfigFile {
-    public static func load(_ path: String) -> Result<StatusdConfig, ConfigErrors> {
-        guard let data = FileBytes.read(path) else {
-            return .failure(ConfigErrors(errors: [ConfigError(file: path, line: 1, column: 1, message: "cannot read the config file: \(String(cString: strerror(errno)))")]))
-        }
-        return ConfigLoader.load(yaml: String(decoding: data, as: UTF8.self), file: path, zones: ZoneFiles.read)
     }
 }
