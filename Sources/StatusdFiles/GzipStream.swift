@@ -8,7 +8,7 @@ import Glibc
 /// Unlike zlib's `gzread`, which ends quietly at a cut-off member and skips whatever follows the
 /// last member, it fails on both, as `gzip -t` does: a rotated log that was cut while it was
 /// compressed (a full disk, a crash) is reported, not counted as if it were whole.
-final class GzipStream {
+package final class GzipStream {
     private var stream = z_stream()
     private let input: UnsafeMutableRawBufferPointer
     private let fd: Int32
@@ -19,7 +19,7 @@ final class GzipStream {
     private(set) var consumed: UInt64 = 0
 
     /// `prefix`: bytes already read from `fd` (standard input, looked at for the gzip magic).
-    init(fd: Int32, path: String, prefix: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) throws {
+    package init(fd: Int32, path: String, prefix: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) throws {
         self.fd = fd
         self.path = path
         input = .allocate(byteCount: max(1 << 18, prefix.count), alignment: 16)
@@ -40,7 +40,7 @@ final class GzipStream {
     }
 
     /// Fills `out` with inflated bytes; returns how many, 0 at the end of the last member.
-    func read(into out: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func read(into out: UnsafeMutableRawBufferPointer) throws -> Int {
         stream.next_out = out.baseAddress!.assumingMemoryBound(to: Bytef.self)
         stream.avail_out = UInt32(out.count)
         while stream.avail_out > 0, !finished {

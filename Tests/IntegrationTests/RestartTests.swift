@@ -41,6 +41,32 @@ struct RestartTests {
         #expect(daemon.stderrText.contains("rotated while statusd was down"))
     }
 
+    @Test("rotated and compressed while down (compress, no delaycompress): its unread end is read from the .gz",
+          arguments: ["stop", "kill -9"])
+    func compressedWhileDown(_ how: String) throws {
+        let dir = try TempDir("downgz")
+        // A first line of its own, so the file's first bytes are not the new file's.
+        try dir.write("access.log", "127.0.0.1 - - [\(AccessLines.timeLocal(Date()))] \"GET /first HTTP/1.1\" 204 0 \"-\" \"it\"\n"
+                      + AccessLines.make(200, count: 1500) + AccessLines.make(503, count: 300))
+        var daemon = try RotationTests.start(dir)
+        #expect(Proc.waitFor(20) { (try? daemon.counts("web")["2xx"]) == 1501 })
+        if how == "stop" { _ = daemon.stop() } else {
+            daemon.signal(SIGKILL)
+            daemon.process.waitUntilExit()
+        }
+        // While down: more lines, then logrotate renames and compresses at once, and the server
+        // writes on in a new file.
+        try dir.append("access.log", AccessLines.make(404, count: 700) + AccessLines.make(502, count: 200))
+        try Logrotate.rotate(dir, log: dir.file("access.log"), options: ["create", "compress"])
+        #expect(FileManager.default.fileExists(atPath: dir.file("access.log.1.gz")))
+        #expect(!FileManager.default.fileExists(atPath: dir.file("access.log.1")))
+        try dir.append("access.log", AccessLines.make(301, count: 400))
+        daemon = try RotationTests.start(dir)
+        defer { _ = daemon.stop() }
+        RotationTests.expectExact(daemon, ["2xx": 1501, "3xx": 400, "4xx": 700, "5xx": 500], "compressed while down (\(how))")
+        #expect(daemon.stderrText.contains("rotated and compressed while statusd was down"))
+    }
+
     @Test("a firing alert survives a restart: not paged again, and its resolved notice still comes")
     func alertStateSurvives() throws {
         try Journald.acquire()

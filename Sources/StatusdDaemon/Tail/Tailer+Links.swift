@@ -29,6 +29,14 @@ extension Tailer {
         return target == path || dir == PathPattern(path).directory ? [] : [dir]
     }
 
+    /// The name of the file `path` links to now (`0.log` for a kubelet link), when it is a link.
+    func linkTargetName(of path: String) -> [String] {
+        guard let resolved = realpath(path, nil) else { return [] }
+        let target = String(cString: resolved)
+        free(resolved)
+        return target == path ? [] : [PathPattern(target).name]
+    }
+
     /// Targets' directories, watched beside the patterns' own.
     var linkDirectories: Set<String> { Set(linkTargets.keys.map { PathPattern($0).directory }) }
 

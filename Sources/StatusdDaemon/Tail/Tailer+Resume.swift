@@ -21,14 +21,20 @@ extension Tailer {
         // A symlink's file (Kubernetes) was rotated where the link points: look there too.
         let found = ([PathPattern(cp.path).directory] + linkDirectory(of: cp.path)).lazy.compactMap { dir in
             PathPattern.listDirectory(dir).first { path in
-                if case .success(let st) = FileStat.path(path) { return FileIdentity(st) == cp.identity }
-                return false
+                guard case .success(let st) = FileStat.path(path), FileIdentity(st) == cp.identity else { return false }
+                // The same inode with other first bytes is another file that got the number after
+                // the rotated one was deleted (compressed): not it.
+                return Self.hasFirstBytes(path, cp.fingerprint)
             }
         }.first
         resume[cp.identity] = nil
         defer { adoptUnseenRotations(near: cp, input: rotated.input, into: &sink, now: now) }
         guard let path = found else {
-            logger.warning("\(cp.path) was rotated away while statusd was down and cannot be found uncompressed; its unread end is lost",
+            // Compressed since: the `.gz` named after the file (or after the link's target).
+            let dirs = [PathPattern(cp.path).directory] + linkDirectory(of: cp.path)
+            if resumeCompressed(cp, input: rotated.input, in: dirs, names: [PathPattern(cp.path).name] + linkTargetName(of: cp.path),
+                                into: &sink, now: now) { return }
+            logger.warning("\(cp.path) was rotated away while statusd was down and cannot be found, plain or compressed; its unread end is lost",
                            metadata: ["input": "\(cp.input)"])
             return
         }
@@ -40,6 +46,15 @@ extension Tailer {
         logger.info("finishing \(path), rotated while statusd was down", metadata: ["offset": "\(cp.offset)"])
         while read(f, into: &sink, now: now) > 0 {}
         draining.append(f)
+    }
+
+    /// Whether the file at `path` begins with the bytes `fingerprint` covers.
+    static func hasFirstBytes(_ path: String, _ fingerprint: Fingerprint) -> Bool {
+        guard fingerprint.length > 0 else { return true }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return fingerprint.matches(fd: fd)
     }
 
     /// A kubelet link's file rotated while statusd was down may have had a successor the state
