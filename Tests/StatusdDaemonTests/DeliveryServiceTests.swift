@@ -61,12 +61,12 @@ struct DeliveryServiceTests {
                                firedAt: 1000, peakRate: 0.1)
     }
 
-    /// Waits (up to `seconds`) until `done`.
-    // Generous: the whole suite runs other tests on the same two cooperative threads (CPU-bound
-    // scenario tests among them), which can starve this one for a minute on a 2-core machine.
-    func eventually(_ seconds: Double = 300, _ done: () -> Bool) async -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
+    /// Polls `done` every 10 ms, up to `polls` times. Counted in polls, not wall time: the whole
+    /// suite runs CPU-bound tests (the scenarios) on the same two cooperative threads, which can
+    /// starve this test and the service alike for minutes on a 2-core machine; a wall-clock
+    /// deadline then expires before the service had its turn.
+    func eventually(polls: Int = 3000, _ done: () -> Bool) async -> Bool {
+        for _ in 0..<polls {
             if done() { return true }
             try? await Task.sleep(nanoseconds: 10_000_000)
         }
