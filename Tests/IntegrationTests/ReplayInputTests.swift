@@ -33,11 +33,11 @@ struct ReplayInputTests {
         let group = DispatchGroup()
         nonisolated(unsafe) var outData = Data(), errData = Data()
         group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        Thread.detachNewThread { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        Thread.detachNewThread { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         if let input {
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 try? inp.fileHandleForWriting.write(contentsOf: input)
                 try? inp.fileHandleForWriting.close()
             }

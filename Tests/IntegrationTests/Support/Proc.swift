@@ -19,13 +19,15 @@ enum Proc {
         p.standardError = err
         p.standardInput = FileHandle.nullDevice
         try p.run()
-        // Read before waiting: a full pipe would block the child.
+        // Read before waiting: a full pipe would block the child. On threads of their own: with
+        // many tests running processes at once, GCD's pool of workers can be all blocked in
+        // reads, and a pipe nobody serves then hangs its child until the timeout.
         let group = DispatchGroup()
         nonisolated(unsafe) var outData = Data(), errData = Data()
         group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        Thread.detachNewThread { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        Thread.detachNewThread { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         let deadline = Date().addingTimeInterval(timeout)
         while p.isRunning, Date() < deadline { usleep(10_000) }
         if p.isRunning {
