@@ -23,7 +23,7 @@ extension FileDecoder {
                 let end = start + (memchrNewline(base + start, count - start) ?? (count - start))
                 if let line = LineAssembler.trimmed(UnsafeRawBufferPointer(start: base + start, count: end - start)) {
                     let at = batch.inner.count
-                    if let time = wrapper.wrapper == .docker ? wrapper.appendWholeStdout(line, to: &batch.inner) : nil {
+                    if let time = wrapper.appendWholeStdout(line, to: &batch.inner) {
                         let shift = line.baseAddress! - base
                         batch.starts.append(at)
                         batch.times.append((time.lowerBound + shift)..<(time.upperBound + shift))
