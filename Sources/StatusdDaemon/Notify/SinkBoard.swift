@@ -64,16 +64,21 @@ public final class SinkBoard: Sendable {
         }
     }
 
-    /// Where a notification goes: journald always; then the rule's `sinks` (those that exist),
-    /// or every sink; in both cases only sinks that take its severity.
+    /// Where a notification goes (`SinkRoutes`): journald always; then the rule's `sinks` (those
+    /// that exist), or every sink; in both cases only sinks that take its severity.
     func route(_ t: AlertTransition) -> [String] {
-        state.withLock { s in
-            s.sinks.filter { sink in
-                if sink is JournalAlertSink { return true }
-                if let wanted = t.sinks, !wanted.contains(sink.routeName) { return false }
-                return sink.severities?.contains(t.severity) ?? true
-            }.map(\.name)
-        }
+        routes(config: nil).route(t)
+    }
+
+    /// The routes over the sinks made now, with `config`'s rules and `after:` delays (none
+    /// without a config).
+    func routes(config: StatusdConfig?) -> SinkRoutes {
+        let sinks = state.withLock { $0.sinks }
+        let declared = config?.sinks ?? []
+        return SinkRoutes(sinks: sinks.map { s in
+            SinkRoutes.Sink(name: s.name, routeName: s.routeName, severities: s.severities, always: s is JournalAlertSink,
+                            after: declared.first { $0.name == s.routeName }?.afterSeconds ?? 0)
+        }, rules: config?.rules ?? [])
     }
 
     /// Changes with each reload (`reconfigure`).
