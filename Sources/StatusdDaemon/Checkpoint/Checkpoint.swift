@@ -31,6 +31,9 @@ struct Checkpoint: Codable, Sendable {
     var seasonal: [String: TieredCountsSnapshot]?
     /// SLO pairs held after a quick all-clear, so a restart cannot page on them again.
     var held: [String: Int]?
+    /// Each source's resume position, by its kind (`SourcePosition`, `position(of:)`); absent in
+    /// older files, which kept only `files` and `journal_cursors` (still written beside it).
+    var sources: [String: SourcePosition]?
 
     init(savedAt: Int64, monitor: MonitorSnapshot, files: [FileCheckpoint], outbox: Outbox) {
         self.savedAt = savedAt
@@ -58,6 +61,7 @@ struct Checkpoint: Codable, Sendable {
         case version, inputs, files, alerts, clock, outbox, long, health
         case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
         case watchedSince = "watched_since", journalCursors = "journal_cursors", seasonal, held
+        case sources
     }
 }
 

@@ -36,11 +36,13 @@ struct CheckpointWriter {
         var journalCursors: [String: String]?
         var seasonal: [String: TieredCountsSnapshot]?
         var held: [String: Int]?
+        var sources: [String: SourcePosition]?
 
         enum CodingKeys: String, CodingKey {
             case version, files, alerts, clock, outbox, health
             case savedAt = "saved_at", evaluatedThrough = "evaluated_through"
             case watchedSince = "watched_since", journalCursors = "journal_cursors", seasonal, held
+            case sources
         }
     }
 
@@ -48,7 +50,7 @@ struct CheckpointWriter {
         let rest = try encoder.encode(Rest(version: cp.version, savedAt: cp.savedAt, files: cp.files, alerts: cp.alerts,
                                            evaluatedThrough: cp.evaluatedThrough, clock: cp.clock, outbox: cp.outbox,
                                            health: cp.health, watchedSince: cp.watchedSince, journalCursors: cp.journalCursors,
-                                           seasonal: cp.seasonal, held: cp.held))
+                                           seasonal: cp.seasonal, held: cp.held, sources: cp.sources))
         append("{\"inputs\":{")
         for (n, name) in cp.inputs.keys.sorted().enumerated() {
             if n > 0 { append(",") }

@@ -34,7 +34,7 @@ final class JournalReader {
 
     /// Reads what is new in every journal input; how many entries.
     @discardableResult
-    func read<S: LineSink>(into sink: inout S, now: Int64) -> Int {
+    func readEntries<S: LineSink>(into sink: inout S, now: Int64) -> Int {
         var n = 0
         for s in sources { n += s.read(into: &sink, now: now) }
         return n

@@ -36,7 +36,13 @@ final class JournalSource {
         open(cursor: cursor, startAtEnd: config.startAt == .end)
     }
 
-    deinit { if let journal { sd_journal_close(journal) } }
+    deinit { close() }
+
+    /// Lets go of the journal (its files and inotify watches); the cursor stays.
+    func close() {
+        if let journal { sd_journal_close(journal) }
+        journal = nil
+    }
 
     private func open(cursor: String?, startAtEnd: Bool) {
         var j: OpaquePointer?

@@ -29,8 +29,7 @@ extension Pipeline {
             outbox = saved
         }
         checkpoints.decided = durable?.decided ?? [:]
-        tailer.restore(cp.files, seenInputs: Set(cp.inputs.keys), savedAt: cp.savedAt)
-        journals.restore(cp.journalCursors ?? [:])
+        restoreSources(from: cp)
         let firing = cp.alerts.filter { $0.value.phase == .firing }.map(\.key).sorted()
         logger.notice("resumed from the state file", metadata: [
             "files": "\(cp.files.count)", "saved_at": "\(CivilTime.iso8601(cp.savedAt))",
@@ -47,7 +46,7 @@ extension Pipeline {
             saveDurable(now: now)
             return
         }
-        let generation = tailer.generation &+ journals.generation &+ syslogs.generation
+        let generation = sourcesGeneration
         guard generation != savedGeneration else { return }
         // A full disk is seen at once (health), not when the snapshot falls due; once there is
         // room again, what was read meanwhile is saved at once.
@@ -67,11 +66,10 @@ extension Pipeline {
     /// then the small file beside it. On start, reload, clean shutdown and every
     /// `snapshotInterval` while lines are read. Called with the lock held.
     func saveSnapshot(now: Int64) {
-        let generation = tailer.generation &+ journals.generation &+ syslogs.generation
+        let generation = sourcesGeneration
         let snapshot = monitor.snapshot()
-        var cp = Checkpoint(savedAt: now, monitor: snapshot, files: tailer.checkpoints, outbox: outbox)
-        let cursors = journals.cursors
-        if !cursors.isEmpty { cp.journalCursors = cursors }
+        var cp = Checkpoint(savedAt: now, monitor: snapshot, files: [], outbox: outbox)
+        recordSources(in: &cp)
         cp.health = selfHealth.board
         do {
             checkpoints.lastSnapshotBytes = try checkpoints.save(cp)

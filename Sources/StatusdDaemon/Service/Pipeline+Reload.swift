@@ -15,9 +15,7 @@ extension Pipeline {
             }
             config = newConfig
             monitor.reconfigure(inputs: newConfig.inputs, rules: newConfig.rules)
-            tailer.configure(newConfig.inputs, into: &monitor, now: now)
-            journals.configure(newConfig.inputs)
-            syslogs.configure(newConfig.inputs, now: now)
+            configureSources(now: now)
             collect(now: now)
             // The windows as the new rules and inputs have them, with their offsets.
             saveSnapshot(now: now)

@@ -14,7 +14,7 @@ extension Pipeline {
                 let t = monitor.tally(of: input.name) ?? InputTally(windowSeconds: 1)
                 inputs.append(InputReport(
                     name: input.name, format: input.format.rawValue, paths: input.paths,
-                    files: tailer.reports(for: input.name) + journals.reports(for: input.name) + syslogs.reports(for: input.name), totals: t.totals,
+                    files: sources.flatMap { $0.reports(for: input.name) }, totals: t.totals,
                     linesPerSecond: lineRates[input.name]?.perSecond ?? 0, tooLate: t.tooLate, outOfRange: t.outOfRange))
                 inputs[inputs.count - 1].source = input.sourceKind
                 inputs[inputs.count - 1].kubernetes = input.kubernetes?.description

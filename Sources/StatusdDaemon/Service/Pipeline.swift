@@ -11,10 +11,9 @@ public final class Pipeline: @unchecked Sendable {
     let lock = NSLock()
     var config: StatusdConfig
     let tailer: Tailer
-    /// Inputs that read journald (`journal:`).
-    let journals: JournalReader
-    /// Inputs fed by statusd's syslog listener (`syslog:`).
-    let syslogs: SyslogReader
+    /// Where lines come from (`LogSource`): the tailer, journald (`journal:`), statusd's syslog
+    /// listener (`syslog:`), and any source a test adds.
+    let sources: [any LogSource]
     var monitor: Monitor
     var outbox = Outbox()
     let board: SinkBoard
@@ -31,7 +30,7 @@ public final class Pipeline: @unchecked Sendable {
     var stopRequested = false
     var lineRates: [String: LineRate] = [:]
     var lastFullScan: Int64 = 0
-    /// The tailer's generation when it was last found with nothing left to read.
+    /// The sources' generation when they were last found with nothing left to read.
     var caughtUpGeneration: UInt64 = .max
     /// `tailer.bytesRead` when malloc was last trimmed.
     var bytesReadAtTrim: UInt64 = 0
@@ -61,7 +60,8 @@ public final class Pipeline: @unchecked Sendable {
 
     init(config: StatusdConfig, configPath: String, board: SinkBoard, doorbell: Doorbell,
          echoToStderr: Bool, logger: Logger, clock: (@Sendable () -> Int64)? = nil,
-         wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+         wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+         sources extra: [any LogSource] = []) {
         self.config = config
         self.configPath = configPath
         self.board = board
@@ -70,9 +70,9 @@ public final class Pipeline: @unchecked Sendable {
         self.logger = logger
         self.clock = clock ?? { Int64(wallClock().rounded(.down)) }
         self.wallClock = wallClock
-        self.tailer = Tailer(logger: logger)
-        self.journals = JournalReader(logger: logger)
-        self.syslogs = SyslogReader(logger: logger)
+        let tailer = Tailer(logger: logger)
+        self.tailer = tailer
+        self.sources = [tailer, JournalReader(logger: logger), SyslogReader(logger: logger)] + extra
         self.checkpoints = CheckpointStore(directory: config.stateDir, logger: logger)
         self.monitor = Monitor(inputs: config.inputs, rules: config.rules, clock: .live)
         self.startedAt = self.clock()
@@ -87,10 +87,8 @@ public final class Pipeline: @unchecked Sendable {
             watchClock()
             let now = clock()
             restoreCheckpoint(now: now)
-            tailer.configure(config.inputs, into: &monitor, now: now)
-            journals.configure(config.inputs)
-            journals.read(into: &monitor, now: now)
-            syslogs.configure(config.inputs, now: now)
+            configureSources(now: now)
+            readSources(now: now)
             // What was re-read from the snapshot's offsets is evaluated before the daemon answers
             // (alert states as before a crash), as the once-a-second tick would.
             if catchUp(now: now), checkpoints.restored {
@@ -119,9 +117,7 @@ public final class Pipeline: @unchecked Sendable {
                 watchClock()
                 let now = clock()
                 let before = linesCounted()
-                tailer.handleEvents(into: &monitor, now: now)
-                journals.read(into: &monitor, now: now)
-                syslogs.read(into: &monitor, now: now)
+                readSources(now: now)
                 let counted = linesCounted() - before
                 // A limit crossed by the lines just read fires now, not when their second ends.
                 if counted > 0 { monitor.evaluateOpenSecond() }
@@ -146,11 +142,10 @@ public final class Pipeline: @unchecked Sendable {
         notifier.stopping()
         lock.withLock {
             let now = clock()
-            tailer.handleEvents(into: &monitor, now: now)
-            syslogs.read(into: &monitor, now: now)
+            readSources(now: now)
             collect(now: now)
             saveSnapshot(now: now)
-            syslogs.close()
+            for s in sources { s.shutDown() }
         }
         logger.notice("statusd stopped")
     }
@@ -162,14 +157,14 @@ public final class Pipeline: @unchecked Sendable {
 
     /// Waits for a file event, a wake-up or the timeout; `true` when files changed.
     private func wait(timeoutMs: Int32) -> Bool {
-        // The wake pipe, inotify (-1 when there is none: poll skips it), and the syslog sockets,
-        // whose datagrams are read as they come (a full receive buffer drops them).
-        var fds = [pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: tailer.inotifyFD ?? -1, events: Int16(POLLIN), revents: 0)]
-        for fd in lock.withLock({ syslogs.descriptors }) { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+        // The wake pipe and the sources' descriptors (inotify; the syslog sockets, whose
+        // datagrams are read as they come: a full receive buffer drops them).
+        let polled = lock.withLock { sourceDescriptors() }
+        var fds = [pollfd(fd: wake.fd, events: Int16(POLLIN), revents: 0)]
+        for p in polled { fds.append(pollfd(fd: p.fd, events: Int16(POLLIN), revents: 0)) }
         let n = poll(&fds, nfds_t(fds.count), timeoutMs)
         if fds[0].revents != 0 { wake.drain() }
-        return n > 0 && fds[1].revents != 0 && fds[0].revents == 0
+        return n > 0 && fds[0].revents == 0 && polled.indices.contains { polled[$0].gathers && fds[$0 + 1].revents != 0 }
     }
 
     /// Lines counted so far, all inputs.
@@ -190,9 +185,7 @@ public final class Pipeline: @unchecked Sendable {
             let now = watchClock() ? clock() : read
             let full = now - lastFullScan >= 10
             if full { lastFullScan = now }
-            tailer.tick(into: &monitor, now: now, fullScan: full)
-            journals.read(into: &monitor, now: now)
-            syslogs.read(into: &monitor, now: now)
+            tickSources(now: now, fullScan: full)
             // The wall clock closes a second only once everything written was read: a backlog
             // is evaluated by its own lines' times, as replay does.
             if catchUp(now: now) {
@@ -217,19 +210,21 @@ public final class Pipeline: @unchecked Sendable {
         notifier.status(statusLine())
     }
 
-    /// Reads files that are behind (a backlog larger than one read) for up to half a second;
+    /// Reads sources that are behind (a backlog larger than one read) for up to half a second;
     /// `true` when nothing is left to read. Idle (nothing read since the last check), it costs
     /// nothing: no file is looked at.
     @discardableResult
     func catchUp(now: Int64) -> Bool {
-        guard tailer.generation != caughtUpGeneration else { return true }
+        guard sourcesGeneration != caughtUpGeneration else { return true }
         let deadline = ContinuousClock.now.advanced(by: .milliseconds(500))
-        while tailer.bytesBehind > 0 {
+        while true {
+            let behind = sources.filter { $0.bytesBehind > 0 }
+            if behind.isEmpty { break }
             guard ContinuousClock.now < deadline else { return false }
-            tailer.tick(into: &monitor, now: now, fullScan: true)
+            for s in behind { s.tick(into: &monitor, now: now, fullScan: true) }
             collect(now: now)
         }
-        caughtUpGeneration = tailer.generation
+        caughtUpGeneration = sourcesGeneration
         return true
     }
 

@@ -71,7 +71,7 @@ final class SyslogReader {
 
     /// Receives what is waiting (up to `limit` datagrams a socket) into `sink`.
     @discardableResult
-    func read<S: LineSink>(into sink: inout S, now: Int64, limit: Int = 20_000) -> Int {
+    func receive<S: LineSink>(into sink: inout S, now: Int64, limit: Int = 20_000) -> Int {
         var total = 0
         for socket in sockets {
             socket.bindIfNeeded(now: now, logger: logger)
