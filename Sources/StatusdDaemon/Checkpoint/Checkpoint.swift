@@ -31,8 +31,8 @@ struct Checkpoint: Codable, Sendable {
     var seasonal: [String: TieredCountsSnapshot]?
     /// SLO pairs held after a quick all-clear, so a restart cannot page on them again.
     var held: [String: Int]?
-    /// Each source's resume position, by its kind (`SourcePosition`, `position(of:)`); absent in
-    /// older files, which kept only `files` and `journal_cursors` (still written beside it).
+    /// The resume positions of sources other than files and the journal (which keep theirs in
+    /// `files` and `journal_cursors`), by kind: `position(of:)`. Absent when there are none.
     var sources: [String: SourcePosition]?
 
     init(savedAt: Int64, monitor: MonitorSnapshot, files: [FileCheckpoint], outbox: Outbox) {

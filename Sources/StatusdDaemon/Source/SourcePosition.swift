@@ -1,7 +1,6 @@
-/// Where one source goes on after a restart, as the state file keeps it (`sources` in
-/// `state.json`, under the source's kind), saved in the same snapshot as the counts it stands
-/// for: the counts plus what is read again from here are what the source holds, nothing lost,
-/// nothing counted twice.
+/// Where one source goes on after a restart, as the state file keeps it, saved in the same
+/// snapshot as the counts it stands for: the counts plus what is read again from here are what
+/// the source holds, nothing lost, nothing counted twice.
 ///
 /// Each kind fills the field that fits it; a field absent is a position of another shape:
 /// - files: every open or draining file's identity (device, inode), offset (never inside a line)
@@ -12,8 +11,8 @@
 ///   receive buffer until statusd takes it; sent while statusd is down, it reached no socket and
 ///   nobody keeps it, so there is no place to go back to (`statusd check` says so per input).
 ///
-/// A struct of optional fields rather than an enum: its JSON is plain (`{"files": [...]}`,
-/// `{"cursors": {...}}`), and a later kind adds a field that older files simply lack.
+/// A struct of optional fields rather than an enum: its JSON is plain (`{"cursors": {...}}`), and
+/// a later kind adds a field that older files simply lack.
 struct SourcePosition: Codable, Sendable, Equatable {
     /// Files' identities, offsets and fingerprints (the file source).
     var files: [FileCheckpoint]?
@@ -32,9 +31,14 @@ struct SourcePosition: Codable, Sendable, Equatable {
 }
 
 extension Checkpoint {
-    /// `kind`'s position in this state file. Files written before `sources` existed kept the
-    /// files' offsets in `files` and the journal cursors in `journal_cursors`: those are read when
-    /// `sources` has no entry for the kind.
+    /// `kind`'s position in this state file.
+    ///
+    /// Where each is kept: the file source's in `files` and the journal's in `journal_cursors`,
+    /// the fields every version of the state file has had (an older statusd, downgraded, resumes
+    /// from them; `files` is required there), and every other kind's under its name in
+    /// `sources`. Not both: the files' list is the bulk of the positions (thousands of container
+    /// logs), and the snapshot's cadence stretches with its size. `sources` is read first, so a
+    /// later version may move a kind there.
     func position(of kind: SourceKind) -> SourcePosition {
         if let saved = sources?[kind.rawValue] { return saved }
         switch kind {
@@ -44,15 +48,20 @@ extension Checkpoint {
         }
     }
 
-    /// Records `kind`'s position (nothing for `none`). The file and journal positions also go to
-    /// the fields older versions read (`files`, `journal_cursors`), so a statusd downgraded after
-    /// an upgrade still resumes where this one stopped instead of finding its state file unreadable
-    /// (`files` is required there).
+    /// Records `kind`'s position where `position(of:)` reads it (nothing for `none`).
     mutating func record(_ position: SourcePosition, of kind: SourceKind) {
-        if kind == .file { files = position.files ?? [] }
-        if kind == .journal, let cursors = position.cursors, !cursors.isEmpty { journalCursors = cursors }
-        guard !position.isNone else { return }
-        sources = sources ?? [:]
-        sources?[kind.rawValue] = position
+        switch kind {
+        case .file:
+            files = position.files ?? []
+        case .journal:
+            journalCursors = position.cursors.flatMap { $0.isEmpty ? nil : $0 }
+        default:
+            if position.isNone {
+                sources?[kind.rawValue] = nil
+            } else {
+                sources = sources ?? [:]
+                sources?[kind.rawValue] = position
+            }
+        }
     }
 }
