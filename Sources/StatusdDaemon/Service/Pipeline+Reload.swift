@@ -13,9 +13,8 @@ extension Pipeline {
                 logger.warning("state_dir changed; the new directory takes effect on restart")
                 newConfig.stateDir = config.stateDir
             }
-            config = newConfig
-            monitor.reconfigure(inputs: newConfig.inputs, rules: newConfig.rules)
-            tailer.configure(newConfig.inputs, into: &monitor, now: now)
+            perform(engine.reload(newConfig, routes: board.routes(config: newConfig)), now: now)
+            tailer.configure(newConfig.inputs, into: &engine.monitor, now: now)
             journals.configure(newConfig.inputs)
             syslogs.configure(newConfig.inputs, now: now)
             collect(now: now)
