@@ -4,19 +4,6 @@ import StatusdCore
 /// `statusd ack` and what status shows of episodes: the decisions are the engine's
 /// (`AlertEngine+Lifecycle`); this saves them before answering.
 extension Pipeline {
-    /// Why an acknowledgement failed: the request (400/404) or the state directory (500).
-    public enum AckFailure: Error, CustomStringConvertible {
-        case refused(AckError)
-        case notSaved(String)
-
-        public var description: String {
-            switch self {
-            case .refused(let e): return e.description
-            case .notSaved(let why): return "the acknowledgement could not be saved: \(why)"
-            }
-        }
-    }
-
     /// `statusd ack`: records the acknowledgement of a firing episode and saves it before answering.
     public func acknowledge(_ request: AckRequest) throws(AckFailure) -> AckReport {
         try lock.withLock { () -> Result<AckReport, AckFailure> in

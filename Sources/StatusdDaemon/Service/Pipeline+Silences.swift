@@ -3,19 +3,6 @@ import StatusdCore
 /// `statusd silence` over the status socket: the engine decides (`AlertEngine+Silences`); each
 /// change is written to `silences.json` before it is answered, and taken back when it cannot be.
 extension Pipeline {
-    /// Why a silence request failed: the request (400) or the state directory (500).
-    public enum SilenceFailure: Error, CustomStringConvertible {
-        case refused(SilenceError)
-        case notSaved(String)
-
-        public var description: String {
-            switch self {
-            case .refused(let e): return e.description
-            case .notSaved(let why): return "the silence could not be saved: \(why)"
-            }
-        }
-    }
-
     /// Adds a silence for a rule of the running config and saves it before answering.
     public func addSilence(_ request: SilenceRequest) throws(SilenceFailure) -> Silence {
         try lock.withLock { () -> Result<Silence, SilenceFailure> in
