@@ -131,6 +131,7 @@ let package = Package(
             name: "StatusdDaemonTests",
             dependencies: ["StatusdDaemon", "StatusdFiles", "StatusdCore", "StatusdParse", "StatusdEngine", "StatusdReplay", "StatusdConfig", "StatusdRender",
                            // The services run in process under a test trigger of graceful shutdown.
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")]
         ),
         .testTarget(
