@@ -1,6 +1,5 @@
 import ArgumentParser
 import StatusdCore
-import StatusdDaemon
 import StatusdFiles
 #if canImport(Glibc)
 import Glibc
