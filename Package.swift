@@ -78,10 +78,12 @@ let package = Package(
             dependencies: ["StatusdParse", "StatusdEngine", "StatusdReplay", "StatusdConfig", "StatusdRender"]
         ),
         // Files below the daemon: the config file, plain and .gz logs read whole (replay), stderr,
-        // TZif files. For the daemon and for the CLI's offline commands, which do not link the daemon.
+        // TZif files, configured paths and globs matched in their directories (the tailer's and
+        // `statusd check`'s). For the daemon and for the CLI's offline commands, which do not link
+        // the daemon.
         .target(
             name: "StatusdFiles",
-            dependencies: ["StatusdEngine", "StatusdConfig", "StatusdRender", "CZlib", "CMapGuard"]
+            dependencies: ["StatusdParse", "StatusdEngine", "StatusdConfig", "StatusdRender", "CZlib", "CMapGuard"]
         ),
         // What `statusd status` needs to ask the running daemon: the status socket's client, the
         // socket plumbing the server shares, and the status JSON. Nothing of the daemon itself.
@@ -112,11 +114,25 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The commands that need nothing of the daemon: offline (check, replay, explain, discover,
+        // gen, demo-traffic) and the status socket's clients (status, silence, ack). No dependency
+        // on StatusdDaemon: the compiler keeps the daemon out of them.
+        .target(
+            name: "StatusdCLI",
+            dependencies: [
+                "StatusdCore",
+                "StatusdClient",
+                "StatusdFiles",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The `statusd` executable: the command tree, and the commands that run the daemon's parts
+        // (run, test-sink).
         .executableTarget(
             name: "statusd",
             dependencies: [
                 "StatusdCore",
-                "StatusdClient",
+                "StatusdCLI",
                 "StatusdFiles",
                 "StatusdDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -131,6 +147,7 @@ let package = Package(
             name: "StatusdDaemonTests",
             dependencies: ["StatusdDaemon", "StatusdFiles", "StatusdCore", "StatusdParse", "StatusdEngine", "StatusdReplay", "StatusdConfig", "StatusdRender",
                            // The services run in process under a test trigger of graceful shutdown.
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")]
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import StatusdCLI
 
 /// The `statusd` command: the daemon and the tools around it.
 @main
@@ -9,6 +10,7 @@ struct Statusd: AsyncParsableCommand {
         commandName: "statusd",
         abstract: "Watches web access logs and alerts on 5xx, Cloudflare 52x and client-abort rates.",
         version: version,
-        subcommands: [Run.self, Status.self, Check.self, Replay.self, SilenceCommand.self, AckCommand.self, TestSink.self, Explain.self, Discover.self, Version.self, DemoTraffic.self, Gen.self]
+        subcommands: [Run.self, CLICommands.status, CLICommands.check, CLICommands.replay, CLICommands.silence, CLICommands.ack, TestSink.self,
+                      CLICommands.explain, CLICommands.discover, Version.self, CLICommands.demoTraffic, CLICommands.gen]
     )
 }

@@ -119,7 +119,8 @@ struct ConfigLoaderTests {
         #expect(c.inputs[1].formatOptions.statusKeys == ["response.status", "status"])
         #expect(c.inputs[2].formatOptions.pattern == #"status=(?<status>\d{3})"#)
         #expect(c.inputs[3].formatOptions.prefix == .syslog && c.inputs[3].maxLatenessSeconds == 600)
-        #expect(c.windowSeconds(for: "lb") == 300 + 600 + 1)
+        // The lateness lengthens the input's ring (the 5m window, 10m late, the two seconds the sums slide over).
+        #expect(Monitor.ringSeconds(for: c.inputs[3], rules: c.rules) == 300 + 600 + 2)
         let bad = """
         inputs:
           - {name: a, path: /x, format: combined, status_key: status}

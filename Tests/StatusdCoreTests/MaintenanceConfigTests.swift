@@ -39,9 +39,10 @@ struct MaintenanceConfigTests {
         #expect(c.maintenance[1].zone.name == "UTC")
         #expect(c.rules[0].sinks == ["chat", "pager"] && c.rules[0].sinkAfter == ["pager": 900])
         #expect(c.sinks[1].afterSeconds == 1800)
-        #expect(c.escalationDelay(rule: c.rules[0], sink: "pager") == 900)
-        #expect(c.escalationDelay(rule: nil, sink: "pager") == 1800)
-        #expect(c.escalationDelay(rule: c.rules[0], sink: "chat") == 0)
+        // The delays as routing applies them (`SinkRoutes`): the rule's route, else the sink's own.
+        let routes = SinkRoutes(config: c)
+        #expect(routes.plan(rule: "server-errors", severity: .warning).map(\.after) == [0, 0, 900])
+        #expect(routes.plan(rule: "another", severity: .warning).filter { $0.sink == "pager" }.map(\.after) == [1800])
     }
 
     @Test("an unknown zone, a bad `every`, an unknown rule are errors at their line")

@@ -111,7 +111,6 @@ struct ServicePayloadTests {
         #expect(text.utf16.count <= 4096)
         Self.checkHTML(text, allowed: ["b", "i", "a"])
         #expect(text.contains("<a href=\"https://wiki.example/rb/server-errors\">Runbook</a>"))
-        #expect(TelegramMessage.markdownV2("a_b*c[d](e)~`>#+-=|{}.!\\") == "a\\_b\\*c\\[d\\]\\(e\\)\\~\\`\\>\\#\\+\\-\\=\\|\\{\\}\\.\\!\\\\")
     }
 
     @Test("Matrix: PUT send/m.room.message/{txnId} with txnId = the idempotency key, m.notice with HTML")

@@ -28,25 +28,13 @@ struct DurableStateTests {
         var outbox = Outbox()
         let t = firing()
         _ = outbox.enqueue(t, sinks: ["hook"], now: 1010)
-        #expect(store.decide(t.idempotencyKey!, at: t.at))
-        try store.saveDurable(DurableState(savedAt: 1010, outbox: outbox, health: HealthBoard(), decided: store.decided, snapshotAt: 1000))
+        let decided = [t.idempotencyKey!: t.at]
+        try store.saveDurable(DurableState(savedAt: 1010, outbox: outbox, health: HealthBoard(), decided: decided, snapshotAt: 1000))
         let back = try #require(CheckpointStore(directory: dir, logger: Logger(label: "test")).loadDurable(now: 2000))
         #expect(back.outbox == outbox)
         #expect(back.decided == [t.idempotencyKey!: t.at])
         #expect(back.snapshotAt == 1000)
         #expect(!FileManager.default.fileExists(atPath: dir + "/alerts.json.tmp"))
-    }
-
-    @Test("a key is decided once; keys at or before a snapshot's evaluation point are forgotten")
-    func decidedOnce() {
-        let store = CheckpointStore(directory: "/nonexistent", logger: Logger(label: "test"))
-        #expect(store.decide("r@100/1", at: 100))
-        #expect(!store.decide("r@100/1", at: 100), "re-derived after a crash: already decided")
-        #expect(store.decide("r@100/2", at: 160))
-        store.forgetDecided(through: 120)
-        #expect(store.decided == ["r@100/2": 160])
-        store.forgetDecided(through: nil)
-        #expect(store.decided.count == 1, "no evaluation point: nothing is known to be covered")
     }
 
     @Test("an unreadable small file is set aside and reported; none at all is not a problem")

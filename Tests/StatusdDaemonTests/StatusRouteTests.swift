@@ -17,21 +17,21 @@ final class StatusRouteFakeBackend: StatusSocketBackend {
 
     func activeSilences() -> [Silence] { silences.withLock { $0 } }
 
-    func addSilence(_ request: SilenceRequest) throws(Pipeline.SilenceFailure) -> Silence {
+    func addSilence(_ request: SilenceRequest) throws(SilenceFailure) -> Silence {
         guard request.rule == "server-errors" else { throw .refused(.unknownRule(request.rule, known: ["server-errors"])) }
         let s = Silence(id: "00000001", rule: request.rule, group: request.group, until: 1000 + request.forSeconds, reason: request.reason, createdAt: 1000)
         silences.withLock { $0.append(s) }
         return s
     }
 
-    func removeSilence(id: String) throws(Pipeline.SilenceFailure) -> Silence? {
+    func removeSilence(id: String) throws(SilenceFailure) -> Silence? {
         silences.withLock { list in
             guard let k = list.firstIndex(where: { $0.id == id }) else { return nil }
             return list.remove(at: k)
         }
     }
 
-    func acknowledge(_ request: AckRequest) throws(Pipeline.AckFailure) -> AckReport {
+    func acknowledge(_ request: AckRequest) throws(AckFailure) -> AckReport {
         throw .refused(.notFiring(request.alertID))
     }
 }

@@ -26,12 +26,3 @@ extension ConfigLoader {
         return (sink, after ?? 0)
     }
 }
-
-extension StatusdConfig {
-    /// How long `rule`'s alert must have fired before sink `sink` gets it: the rule's route, else
-    /// the sink's own `after`, else 0 (at once). journald is always at once.
-    public func escalationDelay(rule: Rule?, sink: String) -> Int64 {
-        if let r = rule?.sinkAfter[sink] { return r }
-        return sinks.first { $0.name == sink }?.afterSeconds ?? 0
-    }
-}

@@ -29,14 +29,9 @@ final class CheckpointStore {
         return e
     }()
 
-    /// The silences file beside the state file. It rides on this store because the pipeline
-    /// owns one store for its state directory (and `Pipeline.swift` is not this feature's to widen).
-    let silences: SilenceStore
-
     init(directory: String, logger: Logger) {
         self.directory = directory
         self.logger = logger
-        self.silences = SilenceStore(directory: directory, logger: logger)
         if let text = ProcessInfo.processInfo.environment["STATUSD_SNAPSHOT_SECONDS"], let s = Int64(text), s > 0 {
             fixedInterval = s
         } else {
@@ -70,11 +65,6 @@ final class CheckpointStore {
     // MARK: the small file
 
     var durablePath: String { directory + "/alerts.json" }
-    /// Keys of the notifying transitions decided since the snapshot's evaluation point, with
-    /// their event seconds (`DurableState.decided`).
-    var decided: [String: Int64] = [:]
-    /// Bound on `decided`: the oldest keys go first.
-    static let decidedLimit = 20_000
     /// What the last `loadDurable` found wrong with the small file, if anything.
     private(set) var durableProblem: LoadProblem?
     /// The last error writing each file (nil: the last write succeeded), for `health`.
@@ -99,24 +89,6 @@ final class CheckpointStore {
         let need = UInt64(max(lastSnapshotBytes, 16 << 10)) + (64 << 10)
         guard free < need else { return nil }
         return "No space left on device: \(free) bytes free in \(directory), the next snapshot needs about \(need)"
-    }
-
-    /// Records that the notifying transition `key` (event second `at`) is decided; `false` when it
-    /// already was (re-derived from the logs after a crash: not to be queued again).
-    func decide(_ key: String, at: Int64) -> Bool {
-        guard decided[key] == nil else { return false }
-        if decided.count >= Self.decidedLimit, let oldest = decided.min(by: { ($0.value, $0.key) < ($1.value, $1.key) }) {
-            decided[oldest.key] = nil
-        }
-        decided[key] = at
-        return true
-    }
-
-    /// Forgets the keys of transitions at or before `evaluatedThrough`: a snapshot with that
-    /// evaluation point holds their effects, so re-reading from its offsets cannot produce them.
-    func forgetDecided(through evaluatedThrough: Int64?) {
-        guard let e = evaluatedThrough else { return }
-        decided = decided.filter { $0.value > e }
     }
 
     func saveDurable(_ state: DurableState) throws {

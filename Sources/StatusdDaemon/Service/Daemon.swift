@@ -41,7 +41,7 @@ public enum Daemon {
                 let sinks: [any AlertSink] = [JournalAlertSink()]
                     + SinkFactory.make(resolved, client: client, version: version, host: newConfig.host ?? SinkFactory.hostName())
                 board.reconfigure(sinks: sinks)
-                pipeline.retainSinks(Set(sinks.map(\.name)))
+                pipeline.sinksChanged()
                 doorbell.ring()
                 return nil
             }

@@ -9,32 +9,32 @@ extension Pipeline {
     /// the snapshot, and the outbox, episodes, health board and decided keys from the small file
     /// (newer than the snapshot's copy). Called with the lock held, before the files are opened.
     func restoreCheckpoint(now: Int64) {
-        checkpoints.silences.load(now: now)
+        engine.silences = silenceFile.load(now: now)
         // After the saved health board is back: a state file found corrupt is listed in `health`.
         defer { noteStateLoad(now: now) }
         guard let cp = checkpoints.load(now: now) else { return }
         checkpoints.restored = true
         let durable = checkpoints.loadDurable(now: now)
-        if let saved = durable?.health ?? cp.health { selfHealth.board.restore(saved) }
+        if let saved = durable?.health ?? cp.health { engine.health.restore(saved) }
         if let p = checkpoints.durableProblem {
-            selfHealth.board.record(Degradation(
+            engine.record(Degradation(
                 kind: .stateCorrupt, subject: checkpoints.durablePath,
                 detail: "the small state file was unreadable (\(p.error)) and is set aside as \(p.movedTo): queued notifications resume from the snapshot; one queued or acknowledged since may be sent again",
                 since: now))
         }
-        monitor.restore(cp.monitor)
+        engine.monitor.restore(cp.monitor)
         distrustSavedFuture(now: now)
         if var saved = durable?.outbox ?? cp.outbox {
-            saved.retain(sinks: Set(board.names))
-            outbox = saved
+            saved.retain(sinks: Set(engine.sinkNames))
+            engine.outbox = saved
         }
-        checkpoints.decided = durable?.decided ?? [:]
+        engine.decided = durable?.decided ?? [:]
         restoreSources(from: cp)
         let firing = cp.alerts.filter { $0.value.phase == .firing }.map(\.key).sorted()
         logger.notice("resumed from the state file", metadata: [
             "files": "\(cp.files.count)", "saved_at": "\(CivilTime.iso8601(cp.savedAt))",
-            "firing": "\(firing.joined(separator: ","))", "queued": "\(outbox.entries.count)",
-            "decided_since": "\(checkpoints.decided.count)",
+            "firing": "\(firing.joined(separator: ","))", "queued": "\(engine.outbox.entries.count)",
+            "decided_since": "\(engine.decided.count)",
         ])
     }
 
@@ -67,17 +67,17 @@ extension Pipeline {
     /// `snapshotInterval` while lines are read. Called with the lock held.
     func saveSnapshot(now: Int64) {
         let generation = sourcesGeneration
-        let snapshot = monitor.snapshot()
-        var cp = Checkpoint(savedAt: now, monitor: snapshot, files: [], outbox: outbox)
+        let snapshot = engine.monitor.snapshot()
+        var cp = Checkpoint(savedAt: now, monitor: snapshot, files: [], outbox: engine.outbox)
         recordSources(in: &cp)
-        cp.health = selfHealth.board
+        cp.health = engine.health
         do {
             checkpoints.lastSnapshotBytes = try checkpoints.save(cp)
             checkpoints.lastSnapshotAt = now
             checkpoints.snapshotError = nil
             savedGeneration = generation
             // Transitions up to the snapshot's evaluation point cannot come back from re-reading.
-            checkpoints.forgetDecided(through: snapshot.evaluatedThrough)
+            engine.snapshotSaved(evaluatedThrough: snapshot.evaluatedThrough)
         } catch {
             // Tried again 10 s later, not every second.
             checkpoints.lastSnapshotAt = now - max(0, checkpoints.snapshotInterval - 10)
@@ -88,7 +88,7 @@ extension Pipeline {
 
     /// Writes the small file (outbox, episodes, health board, decided keys). Lock held.
     private func saveDurable(now: Int64) {
-        let state = DurableState(savedAt: now, outbox: outbox, health: selfHealth.board, decided: checkpoints.decided,
+        let state = DurableState(savedAt: now, outbox: engine.outbox, health: engine.health, decided: engine.decided,
                                  snapshotAt: checkpoints.lastSnapshotAt == .min ? nil : checkpoints.lastSnapshotAt)
         do {
             try checkpoints.saveDurable(state)
@@ -113,18 +113,5 @@ extension Pipeline {
             checkpointFailing = false
             logger.notice("the state file can be written again", metadata: ["path": "\(checkpoints.path)"])
         }
-    }
-
-    /// `false` when the notifying transition `t` was already decided before a crash (re-derived
-    /// from the logs while catching up from the snapshot's offsets): it is not queued again.
-    /// Records it otherwise. Called with the lock held, for every notifying transition.
-    func firstDecision(_ t: AlertTransition) -> Bool {
-        guard let key = t.idempotencyKey else { return true }
-        guard checkpoints.decide(key, at: t.at) else {
-            // (No `rule`/`alert_id` metadata: journal fields that tools and tests read as the alert's own entries.)
-            logger.info("rule \(t.rule) \(t.kind.rawValue) \(key) re-read after a restart: already decided, not queued again")
-            return false
-        }
-        return true
     }
 }

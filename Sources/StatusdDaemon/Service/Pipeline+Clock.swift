@@ -22,7 +22,7 @@ extension Pipeline {
         clock_gettime(CLOCK_MONOTONIC, &mono)
         let realtime = Int64(rt.tv_sec) * 1_000_000_000 + Int64(rt.tv_nsec)
         let monotonic = Int64(mono.tv_sec) * 1_000_000_000 + Int64(mono.tv_nsec)
-        guard let step = monitor.observeClock(realtimeNs: realtime, monotonicNs: monotonic) else { return false }
+        guard let step = engine.monitor.observeClock(realtimeNs: realtime, monotonicNs: monotonic) else { return false }
         logger.warning("the wall clock stepped \(step < 0 ? "back" : "forward") \(DurationText.format(abs(step))); windows, evaluation point and alert times moved with it",
                        metadata: ["step_seconds": "\(step)"])
         return true
@@ -31,7 +31,7 @@ extension Pipeline {
     /// After a state file was restored: an evaluation point ahead of the clock (it went back while
     /// statusd was stopped) is not trusted; the monitor moves its state back to the clock.
     func distrustSavedFuture(now: Int64) {
-        guard let step = monitor.distrustFuture(now: now) else { return }
+        guard let step = engine.monitor.distrustFuture(now: now) else { return }
         logger.warning("the state file's evaluation point is \(DurationText.format(-step)) ahead of the clock (stepped back while stopped?); windows and alert times moved back to the clock",
                        metadata: ["step_seconds": "\(step)"])
     }

@@ -1,10 +1,9 @@
 import Logging
 import StatusdCore
 
-/// What the pipeline knows of its own trouble between ticks, for `HealthBoard` (one stored
-/// property of `Pipeline`, so the feature stays in this file).
+/// What the driver knows of its own trouble between ticks, for the engine's `HealthBoard` (one
+/// stored property of `Pipeline`, so the feature stays in this file).
 struct PipelineHealth {
-    var board = HealthBoard()
     /// The state file cannot be written: since when, and why.
     var stateWriteFailure: (since: Int64, error: String)?
     /// When the reload named in `lastReloadError` failed.
@@ -12,8 +11,9 @@ struct PipelineHealth {
 }
 
 extension Pipeline {
-    /// Called with the lock held, once a second: gathers the degradations that hold now, records
-    /// the sinks' one-off events, and sends the self-alerts the board asks for.
+    /// Called with the lock held, once a second: gathers the degradations that hold now and the
+    /// sinks' one-off events, and hands them to the engine, which sends the self-alerts its
+    /// health board asks for.
     func checkHealth(now: Int64) {
         var observed: [Degradation] = []
         if let f = selfHealth.stateWriteFailure {
@@ -47,32 +47,15 @@ extension Pipeline {
                     + (exhausted.count > 5 ? " and \(exhausted.count - 5) more" : ""),
                 since: now))
         }
-        let sinks = board.degradations(outbox: outbox, now: now)
+        let sinks = board.degradations(outbox: engine.outbox, now: now)
         observed += sinks.conditions
-        for event in sinks.events { selfHealth.board.record(event) }
-        // The sinks that deliver now and take a warning (a sink's `severities`).
-        let probe = AlertTransition.health(Degradation(kind: .reloadFailed, detail: "", since: now), kind: .firing, at: now)
-        let routed = Set(board.route(probe))
-        let working = board.workingNames().filter { routed.contains($0) }
-        let actions = selfHealth.board.update(observed: observed, now: now, config: config.health, working: working)
-        guard !actions.isEmpty else { return }
-        for action in actions {
-            let t = action.transition
-            recent.append(t)
-            if outbox.enqueue(t, sinks: action.sinks, now: now) != nil {
-                logger.warning("statusd \(t.kind == .firing ? "is degraded" : "recovered"): \(t.detail ?? t.match); alert sent to \(action.sinks.joined(separator: ","))",
-                               metadata: ["health": "\(t.group ?? t.match)"])
-            }
-            if echoToStderr { StderrAlertEcho.write(t) }
-        }
-        if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
-        saveCheckpoint(now: now, force: true)
-        doorbell.ring()
+        let observations = AlertEngine.Observations(conditions: observed, events: sinks.events, working: board.workingNames())
+        perform(engine.checkHealth(now: now, observed: observations), now: now)
     }
 
     /// The `health` section of status. Called with the lock held.
     func healthReport(now: Int64) -> HealthReport {
-        HealthReport(selfHealth.board.degradations, alerted: Set(selfHealth.board.alerted.keys),
+        HealthReport(engine.health.degradations, alerted: Set(engine.health.alerted.keys),
                      alertAfterSeconds: config.health.alertAfterSeconds, now: now)
     }
 
@@ -86,7 +69,7 @@ extension Pipeline {
             let starts = Set(config.inputs.map(\.startAt.rawValue)).sorted().joined(separator: "/")
             detail = "the state file was unreadable (\(p.error)) and is set aside as \(p.movedTo), with no previous generation: totals and windows reset, files start at start_at (\(starts)): with end, lines written while statusd was down are not counted; with beginning, alerts in them are sent again"
         }
-        selfHealth.board.record(Degradation(kind: .stateCorrupt, subject: checkpoints.path, detail: detail, since: now))
+        engine.record(Degradation(kind: .stateCorrupt, subject: checkpoints.path, detail: detail, since: now))
     }
 
     /// The state file could (`error` nil) or could not be written. Lock held.

@@ -13,8 +13,7 @@ extension Pipeline {
                 logger.warning("state_dir changed; the new directory takes effect on restart")
                 newConfig.stateDir = config.stateDir
             }
-            config = newConfig
-            monitor.reconfigure(inputs: newConfig.inputs, rules: newConfig.rules)
+            perform(engine.reload(newConfig, routes: board.routes(config: newConfig)), now: now)
             configureSources(now: now)
             collect(now: now)
             // The windows as the new rules and inputs have them, with their offsets.

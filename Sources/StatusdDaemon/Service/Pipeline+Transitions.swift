@@ -1,56 +1,22 @@
-import Logging
 import StatusdCore
 
+/// The engine's events that come from the delivery service and the once-a-second loop: the
+/// monitor's transitions, acknowledgements, sinks that changed (`OutboxPort`).
 extension Pipeline {
-    /// Takes the monitor's transitions: logs them, and queues firing and resolved ones in the
-    /// outbox, saved in the same checkpoint as the alert states that produced them, before the
-    /// delivery service is told. Called with the lock held.
+    /// Hands the monitor's transitions to the engine and does what it answers. Called with the
+    /// lock held after lines were read or a second evaluated.
     func collect(now: Int64) {
-        let transitions = monitor.takeTransitions()
-        guard !transitions.isEmpty else { return }
-        var queued = false
-        for t in transitions {
-            log(t)
-            recent.append(t)
-            guard t.kind.notifies else { continue }
-            // Re-read from the snapshot's offsets after a crash: decided before it (Pipeline+Checkpoint).
-            guard firstDecision(t) else { continue }
-            // Inhibited by another rule's firing alert for the same group: shown in status and the
-            // log, not sent (its whole episode).
-            if let by = t.inhibitedBy {
-                logger.info("rule \(t.rule) \(t.kind.rawValue) not sent: inhibited by \(by)", metadata: ["rule": "\(t.rule)"])
-                continue
-            }
-            // Silenced (`statusd silence add`): shown in status and the log, sent nowhere.
-            if let s = silence(for: t, now: now) {
-                logger.info("rule \(t.rule) \(t.kind.rawValue) not sent: silenced by \(s.id)", metadata: ["rule": "\(t.rule)"])
-                continue
-            }
-            // Escalation, acknowledgements, who got the firing (Pipeline+Lifecycle).
-            var t = t
-            guard let sinks = lifecycleSinks(for: &t, now: now) else { continue }
-            if echoToStderr { StderrAlertEcho.write(t) }
-            if outbox.enqueue(t, sinks: sinks, now: now) != nil { queued = true }
-        }
-        if recent.count > Self.recentLimit { recent.removeFirst(recent.count - Self.recentLimit) }
-        saveCheckpoint(now: now, force: true)
-        if queued { doorbell.ring() }
-    }
-
-    /// The sinks a notification goes to: journald, then the rule's `sinks` or every sink, each
-    /// only if it takes the alert's severity (`SinkBoard.route`).
-    func sinks(for t: AlertTransition) -> [String] {
-        board.route(t)
+        perform(engine.collect(now: now), now: now)
     }
 
     /// The oldest notification `sink` has not acknowledged.
     func nextNotification(for sink: String) -> Outbox.Entry? {
-        lock.withLock { outbox.next(for: sink) }
+        lock.withLock { engine.outbox.next(for: sink) }
     }
 
     /// Every notification waiting for `sink`, oldest first (for a digest).
     func queuedEntries(for sink: String) -> [Outbox.Entry] {
-        lock.withLock { outbox.entries.filter { $0.pending.contains(sink) } }
+        lock.withLock { engine.queuedEntries(for: sink) }
     }
 
     /// `sink` has notification `seq`; saved at once, so a restart does not send it again.
@@ -61,37 +27,38 @@ extension Pipeline {
     /// `sink` has these notifications (one message or a digest); saved at once.
     func acknowledge(_ seqs: [UInt64], sink: String) {
         lock.withLock {
-            for seq in seqs { outbox.acknowledge(seq, sink: sink) }
-            saveCheckpoint(now: clock(), force: true)
+            let now = clock()
+            perform(engine.acknowledged(seqs, sink: sink, now: now), now: now)
         }
     }
 
-    /// A reload changed the sinks: notifications wait only for sinks that still exist.
-    func retainSinks(_ names: Set<String>) {
+    /// `sink` has these notifications; for a sink that re-sends (Alertmanager) they also become
+    /// its standing alerts. Both in the outbox, saved at once: after a restart nothing is sent
+    /// twice and what still fires goes on being re-sent.
+    func acknowledge(_ seqs: [UInt64], sink: String, standing transitions: [AlertTransition]) {
         lock.withLock {
-            outbox.retain(sinks: names)
-            saveCheckpoint(now: clock(), force: true)
+            let now = clock()
+            perform(engine.acknowledged(seqs, sink: sink, standing: transitions, now: now), now: now)
         }
     }
 
-    /// Gives up on notifications older than `maxAgeSeconds`, and says so.
-    func expireOld(now: Int64) {
-        for (entry, sinks) in outbox.expire(olderThan: maxAgeSeconds, now: now) {
-            for sink in sinks {
-                board.failed(sink, error: "gave up after \(DurationText.format(maxAgeSeconds))", at: now)
-                logger.error("gave up delivering \(entry.transition.kind.rawValue) of \(entry.transition.rule) to \(sink) after \(DurationText.format(maxAgeSeconds))",
-                             metadata: ["sink": "\(sink)", "rule": "\(entry.transition.rule)"])
-            }
+    /// What `sink` should be sent again now: its firing alerts whose episode the alert states
+    /// still say fires, and resolved ones it got within `resolvedFor` seconds.
+    func standingAlerts(for sink: String, resolvedFor: Int64) -> [AlertTransition] {
+        lock.withLock {
+            let now = clock()
+            let (due, actions) = engine.standingAlerts(for: sink, resolvedFor: resolvedFor, now: now)
+            perform(actions, now: now)
+            return due
         }
     }
 
-    private func log(_ t: AlertTransition) {
-        var meta: Logger.Metadata = ["rule": "\(t.rule)", "state": "\(t.kind.rawValue)", "at": "\(CivilTime.iso8601(t.at))"]
-        if t.late { meta["late"] = "true" }
-        switch t.kind {
-        case .pending: logger.info("rule \(t.rule) pending: \(Percent.format(t.rate)) over \(Percent.format(t.limit))", metadata: meta)
-        case .cleared: logger.info("rule \(t.rule) back to ok before firing", metadata: meta)
-        case .firing, .resolved: logger.debug("rule \(t.rule) \(t.kind.rawValue)", metadata: meta)
+    /// A reload made new sinks (`SinkBoard.reconfigure`): the engine routes to them, and
+    /// notifications wait only for sinks that still exist.
+    func sinksChanged() {
+        lock.withLock {
+            let now = clock()
+            perform(engine.reroute(board.routes(config: config)), now: now)
         }
     }
 }

@@ -2,20 +2,24 @@ import Foundation
 import Logging
 import StatusdCore
 
-/// The daemon's working part: tail → parse → monitor (classify, window, rule, alert) → outbox, on
-/// one thread. Delivery runs beside it (`DeliveryService`), taking from the outbox.
+/// The daemon's driver: it reads the sources (tail, journald, syslog) into the engine's monitor on
+/// one thread, hands the engine each event (lines counted, a second passed, a sink acknowledged, a
+/// reload, a silence, an acknowledgement) and performs the actions it answers (`Pipeline+Actions`):
+/// state files, delivery's doorbell, the log. The decisions are all `AlertEngine`'s (pure).
+/// Delivery runs beside it (`DeliveryService`), taking from the outbox.
 ///
 /// One thread owns the files and the counts, so the hot path takes no lock per line; the lock is
 /// taken per batch of events, by status requests, and by the delivery service's acknowledgements.
 public final class Pipeline: @unchecked Sendable {
     let lock = NSLock()
-    var config: StatusdConfig
+    /// Counts, alert states, gating, the outbox and health: every decision. Under `lock`.
+    var engine: AlertEngine
+    /// The running config (the engine's).
+    var config: StatusdConfig { engine.config }
     let tailer: Tailer
     /// Where lines come from (`LogSource`): the tailer, journald (`journal:`), statusd's syslog
     /// listener (`syslog:`), and any source a test adds.
     let sources: [any LogSource]
-    var monitor: Monitor
-    var outbox = Outbox()
     let board: SinkBoard
     let doorbell: Doorbell
     /// Echo alerts on stderr (a daemon run by hand, stderr not the journal).
@@ -34,11 +38,6 @@ public final class Pipeline: @unchecked Sendable {
     var caughtUpGeneration: UInt64 = .max
     /// `tailer.bytesRead` when malloc was last trimmed.
     var bytesReadAtTrim: UInt64 = 0
-    /// The latest transitions, for status (oldest first, bounded).
-    var recent: [AlertTransition] = []
-    static let recentLimit = 100
-    /// Notifications older than this are given up on and reported.
-    let maxAgeSeconds: Int64 = 86_400
     public let startedAt: Int64
     /// The monotonic clock at start: uptime is measured on it, so a wall-clock step does not
     /// make it negative or jump.
@@ -47,9 +46,11 @@ public final class Pipeline: @unchecked Sendable {
     var lastReloadError: String?
     public let configPath: String
     let checkpoints: CheckpointStore
+    /// `silences.json` beside the state files.
+    let silenceFile: SilenceStore
     var savedGeneration: UInt64 = .max
     var checkpointFailing = false
-    /// statusd's own degradations and self-alerts (`Pipeline+Health`).
+    /// What the driver knows of its own trouble between ticks (`Pipeline+Health`).
     var selfHealth = PipelineHealth()
     /// After handling file events, how long to let more lines arrive before the next pass: a busy
     /// log is read in 40 large reads a second at most instead of one wake-up per line nginx writes.
@@ -62,7 +63,7 @@ public final class Pipeline: @unchecked Sendable {
          echoToStderr: Bool, logger: Logger, clock: (@Sendable () -> Int64)? = nil,
          wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
          sources extra: [any LogSource] = []) {
-        self.config = config
+        self.engine = AlertEngine(config: config, routes: board.routes(config: config))
         self.configPath = configPath
         self.board = board
         self.doorbell = doorbell
@@ -74,7 +75,7 @@ public final class Pipeline: @unchecked Sendable {
         self.tailer = tailer
         self.sources = [tailer, JournalReader(logger: logger), SyslogReader(logger: logger)] + extra
         self.checkpoints = CheckpointStore(directory: config.stateDir, logger: logger)
-        self.monitor = Monitor(inputs: config.inputs, rules: config.rules, clock: .live)
+        self.silenceFile = SilenceStore(directory: config.stateDir, logger: logger)
         self.startedAt = self.clock()
         self.configLoadedAt = startedAt
     }
@@ -92,8 +93,8 @@ public final class Pipeline: @unchecked Sendable {
             // What was re-read from the snapshot's offsets is evaluated before the daemon answers
             // (alert states as before a crash), as the once-a-second tick would.
             if catchUp(now: now), checkpoints.restored {
-                monitor.advance(wallClock: now)
-                _ = monitor.evaluateOpenSecond()
+                engine.monitor.advance(wallClock: now)
+                _ = engine.monitor.evaluateOpenSecond()
             }
             collect(now: now)
             lastFullScan = now
@@ -120,7 +121,7 @@ public final class Pipeline: @unchecked Sendable {
                 readSources(now: now)
                 let counted = linesCounted() - before
                 // A limit crossed by the lines just read fires now, not when their second ends.
-                if counted > 0 { monitor.evaluateOpenSecond() }
+                if counted > 0 { engine.monitor.evaluateOpenSecond() }
                 collect(now: now)
                 return counted >= Self.busyLines
             }
@@ -169,7 +170,7 @@ public final class Pipeline: @unchecked Sendable {
 
     /// Lines counted so far, all inputs.
     private func linesCounted() -> UInt64 {
-        monitor.inputs.reduce(0) { $0 &+ $1.tally.totals.lines }
+        engine.monitor.inputs.reduce(0) { $0 &+ $1.tally.totals.lines }
     }
 
     /// Lets more lines arrive after a file event (a stop still ends the wait at once).
@@ -189,15 +190,14 @@ public final class Pipeline: @unchecked Sendable {
             // The wall clock closes a second only once everything written was read: a backlog
             // is evaluated by its own lines' times, as replay does.
             if catchUp(now: now) {
-                monitor.advance(wallClock: now)
-                _ = monitor.evaluateOpenSecond()
+                engine.monitor.advance(wallClock: now)
+                _ = engine.monitor.evaluateOpenSecond()
             }
             collect(now: now)
-            for input in monitor.inputs {
+            for input in engine.monitor.inputs {
                 lineRates[input.name, default: LineRate()].sample(lines: input.tally.totals.lines, at: now)
             }
-            expireOld(now: now)
-            escalate(now: now)
+            perform(engine.tick(now: now), now: now)
             checkHealth(now: now)
             saveCheckpoint(now: now)
             // Once a backlog (16 MB or more since the last time) is read, what reading it
@@ -221,7 +221,7 @@ public final class Pipeline: @unchecked Sendable {
             let behind = sources.filter { $0.bytesBehind > 0 }
             if behind.isEmpty { break }
             guard ContinuousClock.now < deadline else { return false }
-            for s in behind { s.tick(into: &monitor, now: now, fullScan: true) }
+            for s in behind { s.tick(into: &engine.monitor, now: now, fullScan: true) }
             collect(now: now)
         }
         caughtUpGeneration = sourcesGeneration
@@ -231,7 +231,7 @@ public final class Pipeline: @unchecked Sendable {
     /// `3 files, 0 firing, 1,240 lines/s` for systemd's STATUS=.
     func statusLine() -> String {
         lock.withLock {
-            let firing = monitor.rules.filter { $0.state.phase == .firing }.count
+            let firing = engine.monitor.rules.filter { $0.state.phase == .firing }.count
             let rate = lineRates.values.reduce(0) { $0 + $1.perSecond }
             return "\(tailer.openFileCount) files, \(firing) firing, \(Count.format(UInt64(rate.rounded()))) lines/s"
         }

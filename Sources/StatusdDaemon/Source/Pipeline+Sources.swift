@@ -11,17 +11,17 @@ extension Pipeline {
 
     /// Hands every source the inputs (start and reload).
     func configureSources(now: Int64) {
-        for s in sources { s.configure(config.inputs, into: &monitor, now: now) }
+        for s in sources { s.configure(config.inputs, into: &engine.monitor, now: now) }
     }
 
     /// Reads what every source has ready.
     func readSources(now: Int64) {
-        for s in sources { s.read(into: &monitor, now: now) }
+        for s in sources { s.read(into: &engine.monitor, now: now) }
     }
 
     /// Every source's once-a-second pass.
     func tickSources(now: Int64, fullScan: Bool) {
-        for s in sources { s.tick(into: &monitor, now: now, fullScan: fullScan) }
+        for s in sources { s.tick(into: &engine.monitor, now: now, fullScan: fullScan) }
     }
 
     /// The descriptors the loop polls after its wake pipe, each with whether its source's lines

@@ -33,9 +33,3 @@ enum FileStat {
         return fstat(fd, &st) == 0 ? st : nil
     }
 }
-
-struct Errno: Error, Equatable, CustomStringConvertible {
-    var code: Int32
-    init(_ code: Int32) { self.code = code }
-    var description: String { String(cString: strerror(code)) }
-}

@@ -28,13 +28,6 @@ public struct StatusdConfig: Sendable, Equatable {
     public init() {}
 
     public static let defaultPath = "/etc/statusd/statusd.yaml"
-
-    /// The ring an input needs: the longest window of its rules plus the lateness it accepts.
-    public func windowSeconds(for input: String) -> Int {
-        let lateness = inputs.first { $0.name == input }?.maxLatenessSeconds ?? 60
-        let longest = rules.filter { $0.watches(input: input) }.map(\.exactWindow).max() ?? 60
-        return Int(longest + lateness) + 1
-    }
 }
 
 /// Where `start_at` puts the reader in a file that exists when statusd first sees it.

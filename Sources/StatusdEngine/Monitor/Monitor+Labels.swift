@@ -168,7 +168,7 @@ extension Monitor {
 
     /// The ring of a label group's own tally: as long as the rings of the inputs it counts.
     static func groupRing(_ inputs: [InputConfig], _ rule: Rule) -> Int {
-        Int(rule.exactWindow + (inputs.map(\.maxLatenessSeconds).max() ?? 60)) + 2
+        RingLength.seconds(window: rule.exactWindow, latenesses: inputs.map(\.maxLatenessSeconds))
     }
 }
 

@@ -126,8 +126,7 @@ public struct Monitor: LineSink, Sendable {
     /// Windows longer than `TieredCounts.exactLimit` are read from coarser buckets, which take each
     /// second from the ring as it is evaluated: the ring holds only the exact windows.
     public static func ringSeconds(for input: InputConfig, rules: [Rule]) -> Int {
-        let longest = rules.filter { $0.watches(input: input.name) }.map(\.exactWindow).max() ?? 60
-        return Int(longest + input.maxLatenessSeconds) + 2
+        RingLength.seconds(windows: rules.filter { $0.watches(input: input.name) }.map(\.exactWindow), lateness: input.maxLatenessSeconds)
     }
 
     // MARK: counting

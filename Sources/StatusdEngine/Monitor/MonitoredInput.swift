@@ -20,11 +20,4 @@ public struct MonitoredInput: Sendable {
         maxSkew = config.maxSkewSeconds
         tally = InputTally(windowSeconds: windowSeconds)
     }
-
-    public init(name: String, timeSource: TimeSource, maxSkew: Int64, tally: InputTally) {
-        self.name = name
-        self.timeSource = timeSource
-        self.maxSkew = maxSkew
-        self.tally = tally
-    }
 }

@@ -14,9 +14,6 @@ public enum GroupKey: String, Sendable, Equatable, CaseIterable {
     /// file's name (`kubernetes:` inputs, or a path under `/var/log/containers`), not the line.
     case pod, namespace, container
 
-    /// `true` for keys read from each line (not the input a line came from).
-    public var isLabel: Bool { self != .input }
-
     /// `true` for the keys a line takes from the file it is in (`pod`, `namespace`, `container`).
     public var isPodLabel: Bool { self == .pod || self == .namespace || self == .container }
 }

@@ -24,9 +24,6 @@ public struct SecondBucket: Sendable {
     @inline(__always)
     public var codeCount: Int { Int(inlineUsed) + more.count }
 
-    /// `true` when no request was added since the last reset.
-    public var isEmpty: Bool { inlineUsed == 0 }
-
     /// Calls `body` with each code and its count, in the order the codes first came.
     @inline(__always)
     public func forEach(_ body: (UInt16, UInt32) -> Void) {

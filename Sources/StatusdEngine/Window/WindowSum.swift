@@ -22,12 +22,6 @@ public struct WindowSum: Sendable, Equatable {
         }
     }
 
-    public mutating func add(_ other: WindowSum) {
-        total &+= other.total
-        matched &+= other.matched
-        for (code, count) in other.codes { addCode(code, count) }
-    }
-
     /// The codes, most frequent first, ties by code.
     public var sortedCodes: [(code: StatusCode, count: UInt64)] {
         codes.sorted { $0.count != $1.count ? $0.count > $1.count : $0.code < $1.code }

@@ -21,12 +21,6 @@ public struct StatusCounts: Sendable, Equatable {
         _perCode[Int(code.rawValue)] &+= count
     }
 
-    public mutating func add(_ other: StatusCounts) {
-        for i in 0..<_perCode.count where other._perCode[i] != 0 { _perCode[i] &+= other._perCode[i] }
-        unparsed &+= other.unparsed
-        ignored &+= other.ignored
-    }
-
     @inlinable
     public subscript(code: StatusCode) -> UInt64 { _perCode[Int(code.rawValue)] }
 
@@ -38,14 +32,6 @@ public struct StatusCounts: Sendable, Equatable {
 
     public func classTotal(_ digit: Int) -> UInt64 {
         perCode[digit * 100..<(digit + 1) * 100].reduce(0, &+)
-    }
-
-    public func total(of set: StatusSet) -> UInt64 {
-        var sum: UInt64 = 0
-        for i in 0..<perCode.count where perCode[i] != 0 && set.contains(StatusCode(unchecked: UInt16(i))) {
-            sum &+= perCode[i]
-        }
-        return sum
     }
 
     /// Codes with a non-zero count, ascending.

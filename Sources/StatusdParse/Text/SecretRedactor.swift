@@ -29,8 +29,6 @@ public struct SecretRedactor: Sendable, Equatable {
         secrets = set.sorted { ($0.utf8.count, $0) > ($1.utf8.count, $1) }
     }
 
-    public mutating func add(_ other: SecretRedactor) { add(other.secrets) }
-
     /// `text` with every secret replaced.
     public func redact(_ text: String) -> String {
         guard !secrets.isEmpty else { return text }

@@ -106,9 +106,6 @@ public struct FormatTemplate: Sendable, Equatable {
         self.source = source
     }
 
-    /// `true` when a field holds the given role (labels the format can yield).
-    public func holds(_ role: Role) -> Bool { ops.contains { $0.kind == .field && $0.role == role } }
-
     // MARK: building (the compilers)
 
     mutating func literal(_ b: [UInt8]) {

@@ -13,9 +13,6 @@ public struct LineLabels: Sendable, Equatable {
         self.path = path
         self.upstream = upstream
     }
-
-    /// `true` when the line yielded no label at all.
-    public var isEmpty: Bool { host == nil && path == nil && upstream == nil }
 }
 
 /// Byte helpers shared by the per-format label extractors.

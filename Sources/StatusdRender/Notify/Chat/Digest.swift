@@ -7,8 +7,8 @@ import StatusdEngine
 /// lines) and which alerts are still firing; `webhook` gets every notification's full document in
 /// `notifications`, so a program loses nothing.
 public enum Digest {
-    /// More queued notifications than this for one sink: one digest.
-    public static let threshold = 20
+    /// More queued notifications than this for one sink: one digest (delivery's decision).
+    public static let threshold = SinkDeliveryState.digestThreshold
     public static let linesShown = 30
 
     public static func render(_ kind: SinkConfig.Kind, _ ts: [AlertTransition], host: String, key: String) -> JSONValue {

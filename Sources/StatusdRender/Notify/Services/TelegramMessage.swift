@@ -3,8 +3,6 @@
 /// entity, so a hostile path cannot make Telegram refuse the whole message for a bad entity.
 /// Link previews are off. The text is cut to Telegram's 4,096 characters, each piece before it
 /// is wrapped in tags (a cut never leaves a tag open).
-///
-/// `markdownV2` escapes for the other parse mode, for whoever needs it: every reserved character.
 public enum TelegramMessage {
     public static let textLimit = 4096
 
@@ -22,10 +20,5 @@ public enum TelegramMessage {
             ("parse_mode", "HTML"),
             ("link_preview_options", .object([("is_disabled", true)])),
         ])
-    }
-
-    /// MarkdownV2 outside entities: `_ * [ ] ( ) ~ ` > # + - = | { } . !` and `\` escaped with `\`.
-    public static func markdownV2(_ s: String) -> String {
-        Untrusted.markdown(s, specials: "\\_*[]()~`>#+-=|{}.!")
     }
 }

@@ -1,4 +1,4 @@
-import StatusdEngine
+import StatusdParse
 /// One sink's delivery policy as a state machine: what the delivery loop does next for the sink,
 /// and what each attempt's outcome means (acknowledge, report, back off, disable).
 ///
@@ -18,6 +18,9 @@ import StatusdEngine
 /// - a sink that re-sends (Alertmanager) gets its standing alerts again every `resendInterval`
 ///   while nothing else waits for it.
 public struct SinkDeliveryState: Sendable, Equatable {
+    /// More queued notifications than this for one sink: one digest (`Digest` renders it).
+    public static let digestThreshold = 20
+
     /// The sink's settings; passed with each event, as a reload may change the sink.
     public struct Policy: Sendable, Equatable {
         /// The longest wait between retries when the sink did not say.
@@ -30,7 +33,7 @@ public struct SinkDeliveryState: Sendable, Equatable {
         /// More queued notifications than this: one digest is offered.
         public var digestThreshold: Int
 
-        public init(maxBackoff: Double, maxAge: Int64? = nil, resendInterval: Int64? = nil, digestThreshold: Int = Digest.threshold) {
+        public init(maxBackoff: Double, maxAge: Int64? = nil, resendInterval: Int64? = nil, digestThreshold: Int = SinkDeliveryState.digestThreshold) {
             self.maxBackoff = maxBackoff
             self.maxAge = maxAge
             self.resendInterval = resendInterval

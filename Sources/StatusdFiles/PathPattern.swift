@@ -1,4 +1,5 @@
-import StatusdCore
+import StatusdEngine
+import StatusdParse
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,16 +9,18 @@ import Glibc
 /// statusd watches directories, not files: a pattern is matched against the names in its
 /// directory, so files that appear, are rotated in or renamed are found. Only the last component
 /// may be a glob. Compressed rotations (`.gz`, `.zst`, …) are never tailed: their bytes are not lines.
-struct PathPattern: Equatable {
-    var directory: String
-    var name: String
-    var isGlob: Bool
+/// It lives below the daemon so that `statusd check` lists what a `kubernetes:` input takes
+/// (`KubernetesFiles`) by the tailer's own matching, without linking the daemon.
+public struct PathPattern: Equatable, Sendable {
+    public var directory: String
+    public var name: String
+    public var isGlob: Bool
     /// A `kubernetes:` input's pods: a name must also be a kubelet container log of them (the glob
     /// alone would take `controller-sidecar-<id>.log` for container `controller`).
-    var kubernetes: KubernetesSelection?
+    public var kubernetes: KubernetesSelection?
 
     /// `path` is absolute (the config loader checks).
-    init(_ path: String) {
+    public init(_ path: String) {
         let slash = path.lastIndex(of: "/")!
         let dir = String(path[..<slash])
         directory = dir.isEmpty ? "/" : dir
@@ -26,7 +29,7 @@ struct PathPattern: Equatable {
     }
 
     /// An input's patterns: its paths, or for `kubernetes:` its pods' links in the kubelet's directory.
-    static func of(_ input: InputConfig) -> [PathPattern] {
+    public static func of(_ input: InputConfig) -> [PathPattern] {
         input.paths.map { path in
             var p = PathPattern(path)
             p.kubernetes = input.kubernetes
@@ -35,56 +38,52 @@ struct PathPattern: Equatable {
     }
 
     /// `directory` with a trailing slash, so that `prefix + name` is a path (also for `/`).
-    var prefix: String { Self.prefix(directory) }
+    public var prefix: String { Self.prefix(directory) }
 
-    static func prefix(_ directory: String) -> String { directory == "/" ? "/" : directory + "/" }
+    public static func prefix(_ directory: String) -> String { directory == "/" ? "/" : directory + "/" }
 
     /// `true` when `name`, a name in `directory`, is what this pattern stands for.
-    func matches(name other: String) -> Bool {
+    public func matches(name other: String) -> Bool {
         guard isGlob ? fnmatch(name, other, 0) == 0 : name == other else { return false }
         return kubernetes?.matches(fileName: other) ?? true
     }
 
     /// The paths this pattern matches among `names`, the entries of its directory, sorted; compressed
     /// rotations left out. A plain name is its path whether or not it exists yet.
-    func paths(among names: [String]) -> [String] {
+    public func paths(among names: [String]) -> [String] {
         guard isGlob else { return [prefix + name] }
         return names.filter { Self.isListable($0) && matches(name: $0) }.sorted().map { prefix + $0 }
     }
 
-    /// The paths this pattern matches on disk now (reads its directory for a glob).
-    func matchingPaths() -> [String] {
-        isGlob ? paths(among: Self.entryNames(directory)) : [prefix + name]
-    }
-
-    static func isCompressed(_ name: String) -> Bool {
+    public static func isCompressed(_ name: String) -> Bool {
         [".gz", ".bz2", ".xz", ".zst", ".lz4", ".zip"].contains { name.hasSuffix($0) }
     }
 
     /// A name that may be a log statusd follows or resumes: not `.`/`..`, not compressed.
-    static func isListable(_ name: String) -> Bool {
+    public static func isListable(_ name: String) -> Bool {
         name != "." && name != ".." && !isCompressed(name)
     }
 
     /// Regular names in `dir` (compressed rotations left out), as sorted paths.
-    static func listDirectory(_ dir: String) -> [String] {
+    public static func listDirectory(_ dir: String) -> [String] {
         let prefix = prefix(dir)
         return entryNames(dir).filter(isListable).sorted().map { prefix + $0 }
     }
 
     /// Every name in `dir`, unsorted; none when it cannot be read.
-    static func entryNames(_ dir: String) -> [String] {
+    public static func entryNames(_ dir: String) -> [String] {
         (try? entryNamesOrError(dir).get()) ?? []
     }
 
-    /// As `matchingPaths`, with why the directory could not be read.
-    func matchingPathsOrError() -> Result<[String], Errno> {
+    /// The paths this pattern matches on disk now (reads its directory for a glob), or why the
+    /// directory could not be read.
+    public func matchingPathsOrError() -> Result<[String], Errno> {
         guard isGlob else { return .success([prefix + name]) }
         return Self.entryNamesOrError(directory).map { paths(among: $0) }
     }
 
     /// Every name in `dir`, unsorted, or why it cannot be read.
-    static func entryNamesOrError(_ dir: String) -> Result<[String], Errno> {
+    public static func entryNamesOrError(_ dir: String) -> Result<[String], Errno> {
         guard let d = opendir(dir) else { return .failure(Errno(errno)) }
         defer { closedir(d) }
         var out: [String] = []

@@ -23,9 +23,3 @@ struct Explain: ParsableCommand {
         if !kinds.isEmpty { print("  statusd:     \(kinds.joined(separator: "; "))") }
     }
 }
-
-struct Version: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the version.")
-
-    func run() { print("statusd \(Statusd.version)") }
-}

@@ -2,7 +2,6 @@ import ArgumentParser
 import StatusdClient
 import StatusdCore
 import StatusdFiles
-import StatusdDaemon
 
 /// `statusd silence add|list|remove`: silences go through the daemon's status socket, never its
 /// files, so the daemon stays their only writer and a silence applies the moment it is answered.

@@ -1,6 +1,5 @@
 import ArgumentParser
 import StatusdCore
-import StatusdDaemon
 import StatusdFiles
 #if canImport(Glibc)
 import Glibc
@@ -70,11 +69,13 @@ struct Check: ParsableCommand {
             if !c.maintenance.isEmpty { line += ", \(c.maintenance.count) maintenance window\(c.maintenance.count == 1 ? "" : "s")" }
             if !c.sinks.isEmpty {
                 line += ", \(c.sinks.count) sinks (" + c.sinks.map { "\($0.name): \($0.type.rawValue)" }.joined(separator: ", ") + ")"
+                // The daemon's routing (SinkRoutes); journald, which gets every alert, is printed first as such.
+                let routes = SinkRoutes(config: c)
+                let always = Set(routes.sinks.filter(\.always).map(\.name))
                 for r in c.rules {
-                    let to = c.sinks.filter { s in (r.sinks.map { $0.contains(s.name) } ?? true) && s.takes(r.severity) }.map { s in
+                    let to = routes.plan(rule: r.name, severity: r.severity).filter { !always.contains($0.sink) }.map { s in
                         // Escalation (`after:`): named with its delay.
-                        let after = c.escalationDelay(rule: r, sink: s.name)
-                        return after > 0 ? "\(s.name) after \(DurationText.format(after))" : s.name
+                        s.after > 0 ? "\(s.sink) after \(DurationText.format(s.after))" : s.sink
                     }
                     line += "\n  rule \(r.name) [\(r.severity.rawValue)] → journald" + (to.isEmpty ? "" : ", " + to.joined(separator: ", "))
                 }

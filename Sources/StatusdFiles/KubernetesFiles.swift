@@ -1,4 +1,4 @@
-import StatusdCore
+import StatusdParse
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,6 +10,11 @@ public enum KubernetesFiles {
     public struct Match: Sendable, Equatable {
         public var path: String
         public var labels: PodLabels
+
+        public init(path: String, labels: PodLabels) {
+            self.path = path
+            self.labels = labels
+        }
     }
 
     /// The matching container logs, sorted by path; or why the directory cannot be read.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import StatusdClient
 import StatusdCore
-import StatusdDaemon
 
 /// `statusd ack ALERT_ID [--reason TEXT]`: "I am on it". Goes through the status socket like
 /// `statusd silence`; the daemon stops the episode's reminders and escalation, shows the
