@@ -173,10 +173,10 @@ struct LogSourceTests {
         let fake = FakeSource(input: "fake")
         let p = pipeline(dir, fake)
         let path = dir + "/state.json"
-        p.lock.withLock {
-            p.restoreCheckpoint(now: 1000)
-            p.configureSources(now: 1000)
-            p.saveSnapshot(now: 1000)
+        p.driver.withLock { d in
+            d.restoreCheckpoint(now: 1000)
+            d.configureSources(now: 1000)
+            d.saveSnapshot(now: 1000)
         }
         let firstWrite = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
         #expect(firstWrite != nil)
@@ -184,15 +184,18 @@ struct LogSourceTests {
                 == SourcePosition(cursors: ["fake": "line 0"]))
 
         // Long enough after: due, but nothing was read (no generation moved): no snapshot.
-        p.lock.withLock { p.saveCheckpoint(now: 1000 + 4000) }
-        #expect(p.checkpoints.lastSnapshotAt == 1000)
+        #expect(p.driver.withLock { d in
+            d.saveCheckpoint(now: 1000 + 4000)
+            return d.checkpoints.lastSnapshotAt
+        } == 1000)
 
         fake.offer([#"{"status":503}"#, #"{"status":200}"#])
-        p.lock.withLock {
-            p.readSources(now: 5001)
-            p.saveCheckpoint(now: 5001)
+        let written = p.driver.withLock { d in
+            d.readSources(now: 5001)
+            d.saveCheckpoint(now: 5001)
+            return d.checkpoints.lastSnapshotAt
         }
-        #expect(p.checkpoints.lastSnapshotAt == 5001, "the fake's generation moved: the snapshot is written")
+        #expect(written == 5001, "the fake's generation moved: the snapshot is written")
         let cp = try #require(CheckpointStore(directory: dir, logger: Logger(label: "test")).load(now: 5002))
         #expect(cp.position(of: fake.kind) == SourcePosition(cursors: ["fake": "line 2"]))
         #expect(cp.inputs["fake"]?.codes["503"] == 1, "saved with the counts its position stands for")

@@ -1,10 +1,10 @@
 import Logging
 import StatusdCore
 
-extension Pipeline {
+extension PipelineDriver {
     /// Does what the engine answered: log lines and echoes in order, then the state files, then
     /// delivery's doorbell (a notification is saved before anyone is told). `false` when a file
-    /// the actions asked for could not be written. Called with the lock held.
+    /// the actions asked for could not be written.
     @discardableResult
     func perform(_ actions: [EngineAction], now: Int64) -> Bool {
         guard !actions.isEmpty else { return true }

@@ -4,10 +4,10 @@ import StatusdCore
 /// The state files (`CheckpointStore`): a rare snapshot of windows and offsets, and a small file
 /// written whenever what was told to the world changes (the outbox, episodes, health board, the
 /// keys of decided notifications). See README, "State and restarts".
-extension Pipeline {
+extension PipelineDriver {
     /// Takes back counts, windows, alert states, the evaluation point and the files' offsets from
     /// the snapshot, and the outbox, episodes, health board and decided keys from the small file
-    /// (newer than the snapshot's copy). Called with the lock held, before the files are opened.
+    /// (newer than the snapshot's copy). Before the files are opened.
     func restoreCheckpoint(now: Int64) {
         engine.silences = silenceFile.load(now: now)
         // After the saved health board is back: a state file found corrupt is listed in `health`.
@@ -40,7 +40,7 @@ extension Pipeline {
 
     /// `force`: the outbox, episodes or health board changed: the small file is written now.
     /// Otherwise (once a second): a snapshot when lines were read and `snapshotInterval` has
-    /// passed since the last one. Called with the lock held.
+    /// passed since the last one.
     func saveCheckpoint(now: Int64, force: Bool = false) {
         if force {
             saveDurable(now: now)
@@ -64,7 +64,7 @@ extension Pipeline {
 
     /// Writes the snapshot (windows with the offsets and journal cursors they correspond to),
     /// then the small file beside it. On start, reload, clean shutdown and every
-    /// `snapshotInterval` while lines are read. Called with the lock held.
+    /// `snapshotInterval` while lines are read.
     func saveSnapshot(now: Int64) {
         let generation = sourcesGeneration
         let snapshot = engine.monitor.snapshot()
@@ -86,7 +86,7 @@ extension Pipeline {
         saveDurable(now: now)
     }
 
-    /// Writes the small file (outbox, episodes, health board, decided keys). Lock held.
+    /// Writes the small file (outbox, episodes, health board, decided keys).
     private func saveDurable(now: Int64) {
         let state = DurableState(savedAt: now, outbox: engine.outbox, health: engine.health, decided: engine.decided,
                                  snapshotAt: checkpoints.lastSnapshotAt == .min ? nil : checkpoints.lastSnapshotAt)

@@ -11,10 +11,12 @@ extension Pipeline {
         clock_gettime(CLOCK_MONOTONIC, &mono)
         return Int64(mono.tv_sec)
     }
+}
 
+extension PipelineDriver {
     /// Reads the realtime and monotonic clocks for the monitor, which finds wall-clock steps and
-    /// moves its windows with them (`Monitor+Time.swift`); a step is logged. Called with the lock
-    /// held, before the wall clock is read for the lines that follow. `true` when it stepped.
+    /// moves its windows with them (`Monitor+Time.swift`); a step is logged. Called before the
+    /// wall clock is read for the lines that follow. `true` when it stepped.
     @discardableResult
     func watchClock() -> Bool {
         var rt = timespec(), mono = timespec()

@@ -10,8 +10,8 @@ struct PipelineHealth {
     var reloadFailedAt: Int64?
 }
 
-extension Pipeline {
-    /// Called with the lock held, once a second: gathers the degradations that hold now and the
+extension PipelineDriver {
+    /// Once a second: gathers the degradations that hold now and the
     /// sinks' one-off events, and hands them to the engine, which sends the self-alerts its
     /// health board asks for.
     func checkHealth(now: Int64) {
@@ -53,13 +53,13 @@ extension Pipeline {
         perform(engine.checkHealth(now: now, observed: observations), now: now)
     }
 
-    /// The `health` section of status. Called with the lock held.
+    /// The `health` section of status.
     func healthReport(now: Int64) -> HealthReport {
         HealthReport(engine.health.degradations, alerted: Set(engine.health.alerted.keys),
                      alertAfterSeconds: config.health.alertAfterSeconds, now: now)
     }
 
-    /// Records how the state file was found at start (after `checkpoints.load`). Lock held.
+    /// Records how the state file was found at start (after `checkpoints.load`).
     func noteStateLoad(now: Int64) {
         guard let p = checkpoints.loadProblem else { return }
         let detail: String
@@ -72,7 +72,7 @@ extension Pipeline {
         engine.record(Degradation(kind: .stateCorrupt, subject: checkpoints.path, detail: detail, since: now))
     }
 
-    /// The state file could (`error` nil) or could not be written. Lock held.
+    /// The state file could (`error` nil) or could not be written.
     func noteStateWrite(now: Int64, error: String?) {
         if let error {
             if selfHealth.stateWriteFailure == nil { selfHealth.stateWriteFailure = (now, error) }

@@ -6,7 +6,13 @@ import StatusdCore
 extension Pipeline {
     /// `statusd ack`: records the acknowledgement of a firing episode and saves it before answering.
     public func acknowledge(_ request: AckRequest) throws(AckFailure) -> AckReport {
-        try lock.withLock { () -> Result<AckReport, AckFailure> in
+        try driver.withLock { $0.acknowledge(request) }.get()
+    }
+}
+
+extension PipelineDriver {
+    func acknowledge(_ request: AckRequest) -> Result<AckReport, AckFailure> {
+        do {
             let now = clock()
             let answer: (episode: AlertEpisodes.Episode, actions: [EngineAction])
             do throws(AckError) {
@@ -16,11 +22,10 @@ extension Pipeline {
             }
             guard perform(answer.actions, now: now) else { return .failure(.notSaved("the state file cannot be written")) }
             return .success(AckReport(answer.episode))
-        }.get()
+        }
     }
 
     /// Status: each alert's episode id, acknowledgement, waiting escalations and maintenance.
-    /// Called with the lock held.
     func annotate(_ rules: inout [RuleReport], now: Int64) {
         let schedule = engine.schedule
         for (i, r) in engine.monitor.rules.enumerated() where rules.indices.contains(i) {

@@ -3,7 +3,20 @@ import StatusdCore
 extension Pipeline {
     /// Applies a new config: unchanged inputs keep their files and counts, rules keep their states.
     public func apply(_ newConfig: StatusdConfig) {
-        lock.withLock {
+        driver.withLock { $0.apply(newConfig) }
+        wake.signal()
+    }
+
+    public func noteReloadFailure(_ message: String) {
+        driver.withLock { d in
+            d.lastReloadError = message
+            d.selfHealth.reloadFailedAt = d.clock()
+        }
+    }
+}
+
+extension PipelineDriver {
+    func apply(_ newConfig: StatusdConfig) {
             let now = clock()
             if newConfig.statusSocket != config.statusSocket {
                 logger.warning("status.socket changed; the new path takes effect on restart")
@@ -21,14 +34,5 @@ extension Pipeline {
             configLoadedAt = now
             lastReloadError = nil
             selfHealth.reloadFailedAt = nil
-        }
-        wake.signal()
-    }
-
-    public func noteReloadFailure(_ message: String) {
-        lock.withLock {
-            lastReloadError = message
-            selfHealth.reloadFailedAt = clock()
-        }
     }
 }

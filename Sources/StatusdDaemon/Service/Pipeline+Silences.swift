@@ -5,7 +5,23 @@ import StatusdCore
 extension Pipeline {
     /// Adds a silence for a rule of the running config and saves it before answering.
     public func addSilence(_ request: SilenceRequest) throws(SilenceFailure) -> Silence {
-        try lock.withLock { () -> Result<Silence, SilenceFailure> in
+        try driver.withLock { $0.addSilence(request) }.get()
+    }
+
+    /// Removes silence `id`; nil when there is none in force.
+    public func removeSilence(id: String) throws(SilenceFailure) -> Silence? {
+        try driver.withLock { $0.removeSilence(id: id) }.get()
+    }
+
+    /// The silences in force now, then those scheduled to start later (`--start`).
+    public func activeSilences() -> [Silence] {
+        driver.withLock { $0.engine.listedSilences(now: $0.clock()) }
+    }
+}
+
+extension PipelineDriver {
+    func addSilence(_ request: SilenceRequest) -> Result<Silence, SilenceFailure> {
+        do {
             let now = clock()
             var generator = SystemRandomNumberGenerator()
             let before = engine.silences
@@ -21,12 +37,11 @@ extension Pipeline {
             }
             perform(answer.actions.filter { $0 != .saveSilences }, now: now)
             return .success(answer.silence)
-        }.get()
+        }
     }
 
-    /// Removes silence `id`; nil when there is none in force.
-    public func removeSilence(id: String) throws(SilenceFailure) -> Silence? {
-        try lock.withLock { () -> Result<Silence?, SilenceFailure> in
+    func removeSilence(id: String) -> Result<Silence?, SilenceFailure> {
+        do {
             let now = clock()
             let before = engine.silences
             let answer = engine.removeSilence(id: id, now: now)
@@ -36,11 +51,6 @@ extension Pipeline {
             }
             perform(answer.actions.filter { $0 != .saveSilences }, now: now)
             return .success(answer.silence)
-        }.get()
-    }
-
-    /// The silences in force now, then those scheduled to start later (`--start`).
-    public func activeSilences() -> [Silence] {
-        lock.withLock { engine.listedSilences(now: clock()) }
+        }
     }
 }

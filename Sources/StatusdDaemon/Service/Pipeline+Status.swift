@@ -7,7 +7,13 @@ extension Pipeline {
     /// What `statusd status` shows: inputs and their files, rules at the last evaluated second,
     /// sinks and their queues, and the latest transitions.
     public func report(version: String) -> StatusReport {
-        lock.withLock {
+        driver.withLock { $0.report(version: version) }
+    }
+}
+
+extension PipelineDriver {
+    func report(version: String) -> StatusReport {
+        do {
             let now = clock()
             var inputs: [InputReport] = []
             for input in config.inputs {

@@ -1,22 +1,11 @@
 import StatusdCore
 
-/// The engine's events that come from the delivery service and the once-a-second loop: the
-/// monitor's transitions, acknowledgements, sinks that changed (`OutboxPort`).
+/// The engine's events that come from the delivery service and the loop: the monitor's
+/// transitions, acknowledgements, sinks that changed (`OutboxPort`).
 extension Pipeline {
-    /// Hands the monitor's transitions to the engine and does what it answers. Called with the
-    /// lock held after lines were read or a second evaluated.
-    func collect(now: Int64) {
-        perform(engine.collect(now: now), now: now)
-    }
-
-    /// The oldest notification `sink` has not acknowledged.
-    func nextNotification(for sink: String) -> Outbox.Entry? {
-        lock.withLock { engine.outbox.next(for: sink) }
-    }
-
     /// Every notification waiting for `sink`, oldest first (for a digest).
     func queuedEntries(for sink: String) -> [Outbox.Entry] {
-        lock.withLock { engine.queuedEntries(for: sink) }
+        driver.withLock { $0.engine.queuedEntries(for: sink) }
     }
 
     /// `sink` has notification `seq`; saved at once, so a restart does not send it again.
@@ -26,9 +15,9 @@ extension Pipeline {
 
     /// `sink` has these notifications (one message or a digest); saved at once.
     func acknowledge(_ seqs: [UInt64], sink: String) {
-        lock.withLock {
-            let now = clock()
-            perform(engine.acknowledged(seqs, sink: sink, now: now), now: now)
+        driver.withLock { d in
+            let now = d.clock()
+            d.perform(d.engine.acknowledged(seqs, sink: sink, now: now), now: now)
         }
     }
 
@@ -36,19 +25,19 @@ extension Pipeline {
     /// its standing alerts. Both in the outbox, saved at once: after a restart nothing is sent
     /// twice and what still fires goes on being re-sent.
     func acknowledge(_ seqs: [UInt64], sink: String, standing transitions: [AlertTransition]) {
-        lock.withLock {
-            let now = clock()
-            perform(engine.acknowledged(seqs, sink: sink, standing: transitions, now: now), now: now)
+        driver.withLock { d in
+            let now = d.clock()
+            d.perform(d.engine.acknowledged(seqs, sink: sink, standing: transitions, now: now), now: now)
         }
     }
 
     /// What `sink` should be sent again now: its firing alerts whose episode the alert states
     /// still say fires, and resolved ones it got within `resolvedFor` seconds.
     func standingAlerts(for sink: String, resolvedFor: Int64) -> [AlertTransition] {
-        lock.withLock {
-            let now = clock()
-            let (due, actions) = engine.standingAlerts(for: sink, resolvedFor: resolvedFor, now: now)
-            perform(actions, now: now)
+        driver.withLock { d in
+            let now = d.clock()
+            let (due, actions) = d.engine.standingAlerts(for: sink, resolvedFor: resolvedFor, now: now)
+            d.perform(actions, now: now)
             return due
         }
     }
@@ -56,9 +45,16 @@ extension Pipeline {
     /// A reload made new sinks (`SinkBoard.reconfigure`): the engine routes to them, and
     /// notifications wait only for sinks that still exist.
     func sinksChanged() {
-        lock.withLock {
-            let now = clock()
-            perform(engine.reroute(board.routes(config: config)), now: now)
+        driver.withLock { d in
+            d.perform(d.engine.reroute(d.board.routes(config: d.config)), now: d.clock())
         }
+    }
+}
+
+extension PipelineDriver {
+    /// Hands the monitor's transitions to the engine and does what it answers: after lines were
+    /// read or a second evaluated.
+    func collect(now: Int64) {
+        perform(engine.collect(now: now), now: now)
     }
 }

@@ -15,7 +15,7 @@ import StatusdCore
 /// source's own generic per-line path (`read<S: LineSink>`, `decode(_:into:)`) is specialised for
 /// `Monitor` behind these calls: one dynamic call per source and pass, none per line.
 ///
-/// Every call comes from the pipeline's thread with its lock held. What is particular to one
+/// Every call comes from the pipeline's driver, inside its mutex. What is particular to one
 /// source (the tailer's errors, waiting files, inotify limits, open file count, bytes read) stays
 /// on its own type, which the pipeline keeps a typed reference to where it needs it.
 protocol LogSource: AnyObject {

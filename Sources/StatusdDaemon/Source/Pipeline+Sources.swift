@@ -4,8 +4,8 @@ import Glibc
 #endif
 
 /// The pipeline's passes over its sources (`LogSource`), in the order they were given: the
-/// tailer, the journal, the syslog listener, then any a test added. Called with the lock held.
-extension Pipeline {
+/// tailer, the journal, the syslog listener, then any a test added.
+extension PipelineDriver {
     /// The sum of the sources' generations: it moves when any source read lines or moved.
     var sourcesGeneration: UInt64 { sources.reduce(0) { $0 &+ $1.generation } }
 
