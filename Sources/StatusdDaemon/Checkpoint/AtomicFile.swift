@@ -1,4 +1,5 @@
 import Foundation
+import StatusdFiles
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,6 @@
 import Logging
 import StatusdCore
+import StatusdFiles
 
 /// What the driver knows of its own trouble between ticks, for the engine's `HealthBoard` (one
 /// stored property of `Pipeline`, so the feature stays in this file).

@@ -1,4 +1,5 @@
 import Logging
+import StatusdFiles
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,3 +1,4 @@
+import StatusdFiles
 #if canImport(Glibc)
 import Glibc
 #endif

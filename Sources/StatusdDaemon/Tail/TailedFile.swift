@@ -1,4 +1,5 @@
 import StatusdCore
+import StatusdFiles
 #if canImport(Glibc)
 import Glibc
 #endif

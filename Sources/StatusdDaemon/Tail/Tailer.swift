@@ -1,5 +1,6 @@
 import Logging
 import StatusdCore
+import StatusdFiles
 #if canImport(Glibc)
 import Glibc
 #endif
