@@ -5,14 +5,14 @@ import ArgumentParser
 /// reach the running daemon only through its socket. This target does not depend on
 /// StatusdDaemon, so the compiler keeps it that way; the `statusd` executable puts these in its
 /// command tree next to the commands that run the daemon's parts (run, test-sink).
-public enum CLICommands {
-    public static var status: any ParsableCommand.Type { Status.self }
-    public static var check: any ParsableCommand.Type { Check.self }
-    public static var replay: any ParsableCommand.Type { Replay.self }
-    public static var silence: any ParsableCommand.Type { SilenceCommand.self }
-    public static var ack: any ParsableCommand.Type { AckCommand.self }
-    public static var explain: any ParsableCommand.Type { Explain.self }
-    public static var discover: any ParsableCommand.Type { Discover.self }
-    public static var demoTraffic: any ParsableCommand.Type { DemoTraffic.self }
-    public static var gen: any ParsableCommand.Type { Gen.self }
+package enum CLICommands {
+    package static var status: any ParsableCommand.Type { Status.self }
+    package static var check: any ParsableCommand.Type { Check.self }
+    package static var replay: any ParsableCommand.Type { Replay.self }
+    package static var silence: any ParsableCommand.Type { SilenceCommand.self }
+    package static var ack: any ParsableCommand.Type { AckCommand.self }
+    package static var explain: any ParsableCommand.Type { Explain.self }
+    package static var discover: any ParsableCommand.Type { Discover.self }
+    package static var demoTraffic: any ParsableCommand.Type { DemoTraffic.self }
+    package static var gen: any ParsableCommand.Type { Gen.self }
 }

@@ -7,7 +7,7 @@ extension StatusClient {
     /// should still try to reach the daemon rather than fail on the config.
     ///
     /// Reads the file itself (not through the daemon's `ConfigFile`) so the client needs only the core.
-    public static func socketPath(config configPath: String) -> String {
+    package static func socketPath(config configPath: String) -> String {
         guard let data = FileManager.default.contents(atPath: configPath),
               case .success(let config) = ConfigLoader.load(yaml: String(decoding: data, as: UTF8.self), file: configPath)
         else { return StatusdConfig().statusSocket }

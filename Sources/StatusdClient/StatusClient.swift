@@ -6,18 +6,18 @@ import Glibc
 ///
 /// Blocking and Foundation-free on purpose: `statusd status` is a one-shot check (often run by a
 /// monitoring system), and the server uses it to tell a live daemon's socket from a stale one.
-public enum StatusClient {
-    public struct Answer: Sendable {
-        public var status: Int
-        public var body: [UInt8]
+package enum StatusClient {
+    package struct Answer: Sendable {
+        package var status: Int
+        package var body: [UInt8]
     }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
-        public init(description: String) { self.description = description }
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
+        package init(description: String) { self.description = description }
     }
 
-    public static func request(socket path: String, target: String, method: String = "GET", body: [UInt8] = [],
+    package static func request(socket path: String, target: String, method: String = "GET", body: [UInt8] = [],
                                timeoutSeconds: Int = 5) throws -> Answer {
         let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }

@@ -5,8 +5,8 @@ import Glibc
 #endif
 
 /// Reads and checks a config file.
-public enum ConfigFile {
-    public static func load(_ path: String) -> Result<StatusdConfig, ConfigErrors> {
+package enum ConfigFile {
+    package static func load(_ path: String) -> Result<StatusdConfig, ConfigErrors> {
         guard let data = FileBytes.read(path) else {
             return .failure(ConfigErrors(errors: [ConfigError(file: path, line: 1, column: 1, message: "cannot read the config file: \(String(cString: strerror(errno)))")]))
         }

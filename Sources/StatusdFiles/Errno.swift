@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// A failed system call's `errno`, as an error that says what it means (`strerror`).
-public struct Errno: Error, Equatable, CustomStringConvertible {
-    public var code: Int32
-    public init(_ code: Int32) { self.code = code }
-    public var description: String { String(cString: strerror(code)) }
+package struct Errno: Error, Equatable, CustomStringConvertible {
+    package var code: Int32
+    package init(_ code: Int32) { self.code = code }
+    package var description: String { String(cString: strerror(code)) }
 }

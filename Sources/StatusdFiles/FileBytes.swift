@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// Whole small files (configs, state) read without Foundation.
-public enum FileBytes {
-    public static func read(_ path: String, limit: Int = 16 * 1024 * 1024) -> [UInt8]? {
+package enum FileBytes {
+    package static func read(_ path: String, limit: Int = 16 * 1024 * 1024) -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

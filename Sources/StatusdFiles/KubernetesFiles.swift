@@ -6,19 +6,19 @@ import Glibc
 /// What a `kubernetes:` input takes now: the kubelet's links in its directory whose pod,
 /// namespace and container match (`statusd check` lists them; the tailer finds the same through
 /// its `PathPattern`).
-public enum KubernetesFiles {
-    public struct Match: Sendable, Equatable {
-        public var path: String
-        public var labels: PodLabels
+package enum KubernetesFiles {
+    package struct Match: Sendable, Equatable {
+        package var path: String
+        package var labels: PodLabels
 
-        public init(path: String, labels: PodLabels) {
+        package init(path: String, labels: PodLabels) {
             self.path = path
             self.labels = labels
         }
     }
 
     /// The matching container logs, sorted by path; or why the directory cannot be read.
-    public static func matching(_ selection: KubernetesSelection) -> (matches: [Match], error: String?) {
+    package static func matching(_ selection: KubernetesSelection) -> (matches: [Match], error: String?) {
         var pattern = PathPattern(selection.pathGlob)
         pattern.kubernetes = selection
         switch pattern.matchingPathsOrError() {

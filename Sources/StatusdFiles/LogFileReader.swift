@@ -16,15 +16,15 @@ import Glibc
 /// is an error, not a SIGBUS: the mapping is guarded (CMapGuard puts pages of newlines over the
 /// lost part), and the reader stops after the chunk that met the cut and says so. A cut-off `.gz`, or
 /// bytes after its last member, is an error too (see `GzipStream`).
-public final class LogFileReader {
+package final class LogFileReader {
     private var gz: GzipStream?
     private var fd: Int32 = -1
-    public let path: String
+    package let path: String
     /// The file's size on disk (compressed size for .gz; 0 for standard input), for progress.
-    public let size: UInt64
+    package let size: UInt64
     private var buffer: UnsafeMutableRawBufferPointer?
     /// The whole plain file, mapped.
-    public private(set) var mapped: UnsafeRawBufferPointer?
+    package private(set) var mapped: UnsafeRawBufferPointer?
     private var mappedOffset = 0
     /// The mapping's CMapGuard slot.
     private var guardSlot: Int32 = -1
@@ -33,14 +33,14 @@ public final class LogFileReader {
     /// Standard input's first bytes, read to tell gzip from plain text, not yet handed on.
     private var pending = 0
 
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// The path that names standard input.
-    public static let standardInput = "-"
+    package static let standardInput = "-"
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         if path == Self.standardInput {
             size = 0
@@ -105,7 +105,7 @@ public final class LogFileReader {
     }
 
     /// Bytes of the file read so far (compressed bytes for .gz).
-    public var position: UInt64 {
+    package var position: UInt64 {
         if let gz { return gz.consumed }
         if mapped != nil { return UInt64(mappedOffset) }
         return readBytes
@@ -114,7 +114,7 @@ public final class LogFileReader {
     /// Calls `body` with each chunk until the end. Throws when the file turns out cut off or
     /// shrinks under the reader, after the chunk that met it (whose end may be empty lines: the
     /// caller prints no counts then).
-    public func forEachChunk(_ body: (UnsafeRawBufferPointer) -> Void) throws {
+    package func forEachChunk(_ body: (UnsafeRawBufferPointer) -> Void) throws {
         if let mapped {
             // Slices of the mapping, so that progress moves.
             let slice = 16 << 20
@@ -155,14 +155,14 @@ public final class LogFileReader {
     }
 
     /// Whether the mapping lost pages (the file shrank under it), for readers on other threads.
-    public var lostBytes: @Sendable () -> Bool {
+    package var lostBytes: @Sendable () -> Bool {
         let slot = guardSlot
         return { slot >= 0 && cmapguard_faults(slot) > 0 }
     }
 
     /// Throws when the file lost bytes the reader was to read: a mapped page gone (the guard
     /// counted a fault), or the file now shorter than what was mapped or read.
-    public func checkIntact() throws {
+    package func checkIntact() throws {
         guard fd > 0 else { return }
         var now = stat()
         let faults = guardSlot >= 0 ? cmapguard_faults(guardSlot) : 0
@@ -177,7 +177,7 @@ public final class LogFileReader {
     }
 
     /// Unmaps the whole pages of `chunk` from the resident set; reading them again faults them back in.
-    public static func dropBehind(_ chunk: UnsafeRawBufferPointer) {
+    package static func dropBehind(_ chunk: UnsafeRawBufferPointer) {
         guard let base = chunk.baseAddress else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = (Int(bitPattern: base) + page - 1) / page * page

@@ -5,14 +5,14 @@ import StatusdRender
 /// Reads the metrics listener's password or token (`password_env` / `password_file`,
 /// `bearer_token_env` / `bearer_token_file`) as sinks read theirs: errors point at the config
 /// line and never quote the value.
-public enum MetricsAccessFactory {
-    public struct Resolved: Sendable {
-        public var access: MetricsAccess
+package enum MetricsAccessFactory {
+    package struct Resolved: Sendable {
+        package var access: MetricsAccess
         /// The password or token, for the redactor.
-        public var credential: String?
+        package var credential: String?
     }
 
-    public static func resolve(_ config: MetricsConfig, environment: [String: String] = ProcessInfo.processInfo.environment)
+    package static func resolve(_ config: MetricsConfig, environment: [String: String] = ProcessInfo.processInfo.environment)
         -> Result<Resolved, ConfigErrors> {
         guard let source = config.credential else { return .success(Resolved(access: MetricsAccess(allow: config.allow))) }
         let at = config.secretPlace ?? config.listenPlace ?? ConfigPlace(file: "-", line: 1, column: 1)

@@ -9,27 +9,27 @@ import Glibc
 /// A sink's `url_file` / `secret_file` read and `url_env` / `secret_env` looked up, and what they
 /// hold checked: for the daemon (`SinkFactory` builds the sinks from these) and for `statusd check`,
 /// which does not link the daemon. Errors point at the config line and never quote a URL or a secret.
-public enum SinkSecrets {
+package enum SinkSecrets {
     /// A sink's URL and secret, resolved.
-    public struct Resolved: Sendable {
-        public var config: SinkConfig
-        public var url: SinkURL
-        public var secret: String?
+    package struct Resolved: Sendable {
+        package var config: SinkConfig
+        package var url: SinkURL
+        package var secret: String?
         /// Every URL (`url` first): an Alertmanager cluster's members.
-        public var urls: [SinkURL] = []
+        package var urls: [SinkURL] = []
         /// Where it sends, as statusd may show it: the URL's scheme and host, or a mail server.
-        public var display: String {
+        package var display: String {
             guard config.type == .email else { return url.display }
             let s = config.service
             let host = (s.smtpHost ?? "?").contains(":") ? "[\(s.smtpHost ?? "")]" : (s.smtpHost ?? "?")
             return "smtp://\(host):\(s.smtpPort) (\(s.tls.rawValue))"
         }
         /// A paging, push or mail sink's credential (`routing_key`, `api_key`, `token`, `password`).
-        public var credential: String?
+        package var credential: String?
     }
 
     /// Resolves every sink, collecting every problem.
-    public static func resolve(_ sinks: [SinkConfig], environment: [String: String] = ProcessInfo.processInfo.environment)
+    package static func resolve(_ sinks: [SinkConfig], environment: [String: String] = ProcessInfo.processInfo.environment)
         -> Result<[Resolved], ConfigErrors> {
         var out: [Resolved] = []
         var errors: [ConfigError] = []
@@ -92,7 +92,7 @@ public enum SinkSecrets {
         return errors.isEmpty ? .success(out) : .failure(ConfigErrors(errors: errors))
     }
 
-    public static func value(_ source: SinkConfig.Source, _ environment: [String: String]) -> Result<String, Why> {
+    package static func value(_ source: SinkConfig.Source, _ environment: [String: String]) -> Result<String, Why> {
         switch source {
         case .inline(let s):
             return .success(s)
@@ -111,8 +111,8 @@ public enum SinkSecrets {
         }
     }
 
-    public struct Why: Error, CustomStringConvertible {
-        public var description: String
+    package struct Why: Error, CustomStringConvertible {
+        package var description: String
         init(_ d: String) { description = d }
     }
 

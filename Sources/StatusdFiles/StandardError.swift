@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// Unbuffered writes to stderr.
-public enum StandardError {
-    public static func write(_ text: String) {
+package enum StandardError {
+    package static func write(_ text: String) {
         var copy = text
         copy.withUTF8 { buf in
             var off = 0

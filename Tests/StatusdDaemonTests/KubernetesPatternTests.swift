@@ -1,4 +1,5 @@
 import StatusdCore
+import StatusdFiles
 import Testing
 @testable import StatusdDaemon
 

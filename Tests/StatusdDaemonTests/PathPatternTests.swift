@@ -1,3 +1,4 @@
+import StatusdFiles
 import Testing
 @testable import StatusdDaemon
 

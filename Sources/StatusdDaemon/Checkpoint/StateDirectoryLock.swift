@@ -6,14 +6,14 @@ import Glibc
 /// An exclusive `flock` on `STATE_DIR/lock`, held for the daemon's life: two daemons sharing a
 /// state directory would resume each other's offsets and count lines twice, so the second refuses
 /// to start.
-public final class StateDirectoryLock: Sendable {
+package final class StateDirectoryLock: Sendable {
     private let fd: Int32
 
-    public struct Busy: Error, CustomStringConvertible {
-        public var description: String
+    package struct Busy: Error, CustomStringConvertible {
+        package var description: String
     }
 
-    public init(directory: String) throws {
+    package init(directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)

@@ -1,24 +1,24 @@
 /// A request as the routes see it: one whole request, body included, already bounded in size.
-public struct HTTPRequest: Sendable {
-    public var method: String
+package struct HTTPRequest: Sendable {
+    package var method: String
     /// The request target as sent: path and query (`/status?format=text`).
-    public var target: String
-    public var body: [UInt8]
+    package var target: String
+    package var body: [UInt8]
     /// The client's IP address as text (TCP listeners), nil on a Unix socket.
-    public var remoteAddress: String? = nil
+    package var remoteAddress: String? = nil
     /// The `Authorization` header, if sent.
-    public var authorization: String? = nil
+    package var authorization: String? = nil
 }
 
 /// What a route answers: a status, a content type and a whole body (statusd's answers are small).
-public struct HTTPResponse: Sendable {
-    public var status: Int
-    public var contentType: String
-    public var body: [UInt8]
+package struct HTTPResponse: Sendable {
+    package var status: Int
+    package var contentType: String
+    package var body: [UInt8]
     /// Headers beyond the usual ones (`WWW-Authenticate` on a 401).
-    public var headers: [(String, String)] = []
+    package var headers: [(String, String)] = []
 
-    public init(status: Int, contentType: String, body: [UInt8]) {
+    package init(status: Int, contentType: String, body: [UInt8]) {
         self.status = status
         self.contentType = contentType
         self.body = body
@@ -27,7 +27,7 @@ public struct HTTPResponse: Sendable {
 
 extension HTTPResponse {
     /// A plain-text answer (errors, short confirmations).
-    public static func text(_ status: Int, _ message: String) -> Self {
+    package static func text(_ status: Int, _ message: String) -> Self {
         .init(status: status, contentType: "text/plain; charset=utf-8", body: Array(message.utf8))
     }
 }

@@ -10,12 +10,12 @@ import Synchronization
 /// Each connection's pipeline: idle timer, byte budget, NIO's HTTP decoder and encoder (a request
 /// it cannot parse gets a 400 and a close), then `HTTPRequestHandler`. Nothing here runs on the
 /// pipeline's thread, so no client, however slow or hostile, holds up the tailing.
-public final class HTTPServer: Sendable {
-    public enum Address: Sendable, CustomStringConvertible {
+package final class HTTPServer: Sendable {
+    package enum Address: Sendable, CustomStringConvertible {
         case tcp(host: String, port: Int)
         case unix(path: String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .tcp(let host, let port): host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
             case .unix(let path): path
@@ -23,13 +23,13 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    public let address: Address
+    package let address: Address
     let limits: HTTPServerLimits
     private let limiter: ConnectionLimiter
     private let route: HTTPRequestHandler.Route
     private let channel = NIOLockedChannel()
 
-    public init(address: Address, limits: HTTPServerLimits, route: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+    package init(address: Address, limits: HTTPServerLimits, route: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
         self.address = address
         self.limits = limits
         self.route = route
@@ -37,7 +37,7 @@ public final class HTTPServer: Sendable {
     }
 
     /// Binds and starts accepting; returns once listening. Throws when the address cannot be bound.
-    public func start() async throws {
+    package func start() async throws {
         let limits = self.limits, limiter = self.limiter, route = self.route
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             // A burst of clients waits in the kernel's queue to be accepted (and admitted or
@@ -78,14 +78,14 @@ public final class HTTPServer: Sendable {
     }
 
     /// The port actually bound (a TCP address with port 0 picks one).
-    public var boundPort: Int? { channel.get()?.localAddress?.port }
+    package var boundPort: Int? { channel.get()?.localAddress?.port }
 
     /// Connections open now, and those refused over the bound since start.
-    public var openConnections: Int { limiter.openCount }
-    public var refusedConnections: UInt64 { limiter.refusedCount }
+    package var openConnections: Int { limiter.openCount }
+    package var refusedConnections: UInt64 { limiter.refusedCount }
 
     /// Stops accepting, then closes every open connection.
-    public func stop() async {
+    package func stop() async {
         if let c = channel.take() { try? await c.close() }
         await limiter.closeAll()
     }

@@ -5,19 +5,19 @@ import NIOCore
 /// Both servers (the status socket and the metrics listener) answer operators and scrapers, a few
 /// small requests a minute: a request larger or slower than these is a mistake or an attack, and it
 /// is answered with an error and closed rather than allowed to hold memory, a descriptor or a thread.
-public struct HTTPServerLimits: Sendable {
+package struct HTTPServerLimits: Sendable {
     /// Connections served at once; one beyond is answered 503 and closed.
-    public var maxConnections: Int
+    package var maxConnections: Int
     /// The request line and headers (the decoder's header list limit).
-    public var maxHeadBytes: Int
+    package var maxHeadBytes: Int
     /// The body (`POST /silences` needs a few hundred bytes).
-    public var maxBodyBytes: Int
+    package var maxBodyBytes: Int
     /// A connection that sends nothing for this long is closed.
-    public var idleTimeout: TimeAmount
+    package var idleTimeout: TimeAmount
     /// A request not complete this long after the connection opened is closed (slow senders).
-    public var requestTimeout: TimeAmount
+    package var requestTimeout: TimeAmount
 
-    public init(maxConnections: Int, maxHeadBytes: Int = 16 * 1024, maxBodyBytes: Int = 8 * 1024,
+    package init(maxConnections: Int, maxHeadBytes: Int = 16 * 1024, maxBodyBytes: Int = 8 * 1024,
                 idleTimeout: TimeAmount = .seconds(5), requestTimeout: TimeAmount = .seconds(10)) {
         self.maxConnections = maxConnections
         self.maxHeadBytes = maxHeadBytes

@@ -8,16 +8,16 @@ import Glibc
 /// `sd_journal_send` is variadic and Swift cannot call it; `sendv` takes an array of
 /// `FIELD=value` iovecs, multi-line values included. Field names must be `[A-Z0-9_]` and not start
 /// with `_`, or journald drops them silently: `fieldName(_:)` makes names safe.
-public enum Journal {
+package enum Journal {
     /// Sends one entry; `false` when no journald is listening (the caller falls back to stderr).
     @discardableResult
-    public static func send(_ fields: [(String, String)]) -> Bool {
+    package static func send(_ fields: [(String, String)]) -> Bool {
         sendv(fields) >= 0
     }
 
     /// Sends one entry; `sd_journal_sendv`'s result: 0, or a negative errno (`-ECONNREFUSED` when
     /// journald is not running).
-    public static func sendv(_ fields: [(String, String)]) -> Int32 {
+    package static func sendv(_ fields: [(String, String)]) -> Int32 {
         let encoded = fields.map { Array("\($0.0)=\($0.1)".utf8) }
         let total = encoded.reduce(0) { $0 + $1.count }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, total), alignment: 1)
@@ -35,15 +35,15 @@ public enum Journal {
     }
 
     /// Where journald listens.
-    public static let socketPath = "/run/systemd/journal/socket"
+    package static let socketPath = "/run/systemd/journal/socket"
 
     /// `true` when journald's socket is there.
-    public static var isAvailable: Bool {
+    package static var isAvailable: Bool {
         access(socketPath, F_OK) == 0
     }
 
     /// `true` when stderr is already connected to the journal (systemd sets `JOURNAL_STREAM`).
-    public static var stderrIsJournal: Bool {
+    package static var stderrIsJournal: Bool {
         guard let value = getenv("JOURNAL_STREAM").map({ String(cString: $0) }) else { return false }
         let parts = value.split(separator: ":")
         guard parts.count == 2, let dev = UInt64(parts[0]), let ino = UInt64(parts[1]) else { return false }
@@ -53,7 +53,7 @@ public enum Journal {
     }
 
     /// An upper-case journald field name: `rule` becomes `RULE`, `a.b-c` becomes `A_B_C`.
-    public static func fieldName(_ key: String) -> String {
+    package static func fieldName(_ key: String) -> String {
         var out = String(key.uppercased().map { ($0.isLetter && $0.isASCII) || ($0.isNumber && $0.isASCII) ? $0 : "_" })
         while out.hasPrefix("_") { out.removeFirst() }
         if out.isEmpty || out.first!.isNumber { out = "F" + out }

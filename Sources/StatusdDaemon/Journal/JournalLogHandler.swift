@@ -2,19 +2,19 @@ import Logging
 import CSystemd
 
 /// A swift-log backend that writes the daemon's own log to journald, with metadata as fields.
-public struct JournalLogHandler: LogHandler {
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .info
-    public let label: String
+package struct JournalLogHandler: LogHandler {
+    package var metadata: Logger.Metadata = [:]
+    package var logLevel: Logger.Level = .info
+    package let label: String
 
-    public init(label: String) { self.label = label }
+    package init(label: String) { self.label = label }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var fields: [(String, String)] = [
             ("MESSAGE", "\(event.message)"),
             ("PRIORITY", String(Self.priority(event.level))),
@@ -43,8 +43,8 @@ public struct JournalLogHandler: LogHandler {
 
 /// Sets up the daemon's logging: journald when it is there, and stderr unless stderr already is
 /// the journal (under systemd), so that nothing is logged twice and nothing is lost.
-public enum DaemonLogging {
-    public static func bootstrap(level: Logger.Level) {
+package enum DaemonLogging {
+    package static func bootstrap(level: Logger.Level) {
         let useJournal = Journal.isAvailable
         let useStderr = !Journal.stderrIsJournal || !useJournal
         LoggingSystem.bootstrap { label in

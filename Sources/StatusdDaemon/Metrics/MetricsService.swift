@@ -4,11 +4,11 @@ import StatusdCore
 
 /// The Prometheus listener (`metrics: {listen: ...}`): `GET /metrics` in the text exposition
 /// format, taken from the daemon's status report at scrape time. Off unless configured.
-public struct MetricsService: Service {
+package struct MetricsService: Service {
     let server: HTTPServer
     let logger: Logger
 
-    public init(config: MetricsConfig, access: MetricsAccess = MetricsAccess(), pipeline: any StatusSource, version: String, logger: Logger) {
+    package init(config: MetricsConfig, access: MetricsAccess = MetricsAccess(), pipeline: any StatusSource, version: String, logger: Logger) {
         self.logger = logger
         let export = PrometheusExport()
         server = HTTPServer(address: .tcp(host: config.host, port: config.port),
@@ -42,7 +42,7 @@ public struct MetricsService: Service {
         }
     }
 
-    public func run() async throws {
+    package func run() async throws {
         do {
             try await server.start()
         } catch {

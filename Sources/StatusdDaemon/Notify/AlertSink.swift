@@ -5,7 +5,7 @@ import StatusdCore
 /// The delivery service calls `deliver` off the pipeline's thread, one notification at a time per
 /// sink and in order; the outbox keeps each notification until its sink says `delivered` (or
 /// rejects it for good), so a sink need not queue or retry on its own.
-public protocol AlertSink: Sendable {
+package protocol AlertSink: Sendable {
     /// The name status and the outbox use (`am[2]`: the second URL of sink `am`).
     var name: String { get }
     /// The name rules route by (the config's `name`); `name` unless a sink has several URLs.
@@ -23,14 +23,14 @@ public protocol AlertSink: Sendable {
 }
 
 extension AlertSink {
-    public var routeName: String { name }
-    public var severities: Set<Severity>? { nil }
-    public var maxAgeSeconds: Int64? { nil }
-    public func deliverDigest(_ transitions: [AlertTransition], key: String) async -> DeliveryOutcome? { nil }
+    package var routeName: String { name }
+    package var severities: Set<Severity>? { nil }
+    package var maxAgeSeconds: Int64? { nil }
+    package func deliverDigest(_ transitions: [AlertTransition], key: String) async -> DeliveryOutcome? { nil }
 }
 
 /// What one delivery attempt came to.
-public enum DeliveryOutcome: Sendable, Equatable {
+package enum DeliveryOutcome: Sendable, Equatable {
     /// The sink has it: it leaves the outbox for this sink.
     case delivered
     /// It did not go through; try again (after `after` seconds when the sink said so).

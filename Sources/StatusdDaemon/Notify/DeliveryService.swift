@@ -15,7 +15,7 @@ import Synchronization
 ///
 /// The decisions are `SinkDeliveryState`'s (pure, in the core); each loop asks it what to do
 /// and does it: send, acknowledge, report on the board, log, wait.
-public struct DeliveryService: Service {
+package struct DeliveryService: Service {
     let outbox: any OutboxPort
     let board: SinkBoard
     let logger: Logger
@@ -37,7 +37,7 @@ public struct DeliveryService: Service {
         self.clock = clock
     }
 
-    public func run() async throws {
+    package func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 var seen = doorbell.generation

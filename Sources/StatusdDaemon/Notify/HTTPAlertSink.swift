@@ -10,12 +10,12 @@ import StatusdCore
 /// an `Idempotency-Key` header (and `webhook-id` for `webhook`), a per-sink rate limit keeps
 /// statusd under the service's limit, and the answer is classified by `HTTPVerdict`. The URL is
 /// a secret: errors and logs name the host only.
-public struct HTTPAlertSink: AlertSink {
-    public let name: String
-    public var type: String { kind.rawValue }
-    public let kind: SinkConfig.Kind
-    public let severities: Set<Severity>?
-    public let maxAgeSeconds: Int64?
+package struct HTTPAlertSink: AlertSink {
+    package let name: String
+    package var type: String { kind.rawValue }
+    package let kind: SinkConfig.Kind
+    package let severities: Set<Severity>?
+    package let maxAgeSeconds: Int64?
     let url: SinkURL
     let signer: WebhookSigner?
     let link: LinkTemplate?
@@ -45,7 +45,7 @@ public struct HTTPAlertSink: AlertSink {
         self.requestTimeout = requestTimeout
     }
 
-    public func deliver(_ transition: AlertTransition) async -> DeliveryOutcome {
+    package func deliver(_ transition: AlertTransition) async -> DeliveryOutcome {
         let body = alertmanagerFormat
             ? AlertmanagerWebhook.render(transition, receiver: name, options: alertmanagerOptions, now: Self.now()).bytes
             : SinkPayload.render(kind, transition, host: host, link: link).bytes
@@ -53,7 +53,7 @@ public struct HTTPAlertSink: AlertSink {
         return await post(body, key: key)
     }
 
-    public func deliverDigest(_ transitions: [AlertTransition], key: String) async -> DeliveryOutcome? {
+    package func deliverDigest(_ transitions: [AlertTransition], key: String) async -> DeliveryOutcome? {
         let body = alertmanagerFormat
             ? AlertmanagerWebhook.digest(transitions, receiver: name, options: alertmanagerOptions, now: Self.now()).bytes
             : Digest.render(kind, transitions, host: host, key: key).bytes
@@ -68,7 +68,7 @@ public struct HTTPAlertSink: AlertSink {
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
 
     /// `statusd test-sink`: a clearly marked test message, and the HTTP outcome in words.
-    public func sendTest(now: Int64) async -> (outcome: DeliveryOutcome, status: Int?) {
+    package func sendTest(now: Int64) async -> (outcome: DeliveryOutcome, status: Int?) {
         let body = alertmanagerFormat ? AlertmanagerWebhook.test(sink: name, host: host, at: now).bytes
             : SinkPayload.test(kind, sink: name, host: host, at: now).bytes
         return await post(body, key: "test/\(now)", waitForSlot: false)

@@ -7,17 +7,17 @@ import Glibc
 ///
 /// journald is always a sink: when it is down (`sd_journal_sendv` fails), the notification stays
 /// in the outbox and is retried, so the entry appears once journald is back.
-public struct JournalAlertSink: AlertSink {
+package struct JournalAlertSink: AlertSink {
     /// `MESSAGE_ID`s, fixed so that `journalctl MESSAGE_ID=...` finds every alert of a kind.
-    public static let firingMessageID = "6f1c0c3a9d2e4f5b8a7d3e2c1b0a9f81"
-    public static let resolvedMessageID = "6f1c0c3a9d2e4f5b8a7d3e2c1b0a9f82"
+    package static let firingMessageID = "6f1c0c3a9d2e4f5b8a7d3e2c1b0a9f81"
+    package static let resolvedMessageID = "6f1c0c3a9d2e4f5b8a7d3e2c1b0a9f82"
 
-    public let name = "journal"
-    public let type = "journald"
+    package let name = "journal"
+    package let type = "journald"
 
-    public init() {}
+    package init() {}
 
-    public func deliver(_ transition: AlertTransition) async -> DeliveryOutcome {
+    package func deliver(_ transition: AlertTransition) async -> DeliveryOutcome {
         // libsystemd drops an entry silently when the socket is missing (ENOENT): check first.
         guard Journal.isAvailable else { return .retry(reason: "journald is not running (no \(Journal.socketPath))", after: nil) }
         let rc = Journal.sendv(Self.fields(transition))
@@ -25,7 +25,7 @@ public struct JournalAlertSink: AlertSink {
         return .retry(reason: "journald: \(String(cString: strerror(-rc)))", after: nil)
     }
 
-    public static func fields(_ e: AlertTransition) -> [(String, String)] {
+    package static func fields(_ e: AlertTransition) -> [(String, String)] {
         let firing = e.kind == .firing
         var fields = [
             ("MESSAGE", AlertMessage.render(e)),

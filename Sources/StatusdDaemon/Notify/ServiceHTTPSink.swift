@@ -10,11 +10,11 @@ import StatusdCore
 ///
 /// The credential goes in a header or (Telegram) the URL's path: neither is ever in an error or a
 /// log line (errors name the host; the process's redactor has the credential too).
-public struct ServiceHTTPSink: AlertSink, TestableSink {
-    public let name: String
-    public var type: String { target.kind.rawValue }
-    public let severities: Set<Severity>?
-    public let maxAgeSeconds: Int64?
+package struct ServiceHTTPSink: AlertSink, TestableSink {
+    package let name: String
+    package var type: String { target.kind.rawValue }
+    package let severities: Set<Severity>?
+    package let maxAgeSeconds: Int64?
     let url: SinkURL
     let target: ServiceTarget
     let client: HTTPClient
@@ -35,19 +35,19 @@ public struct ServiceHTTPSink: AlertSink, TestableSink {
         self.requestTimeout = requestTimeout
     }
 
-    public var display: String { url.display }
+    package var display: String { url.display }
 
-    public func deliver(_ transition: AlertTransition) async -> DeliveryOutcome {
+    package func deliver(_ transition: AlertTransition) async -> DeliveryOutcome {
         let key = transition.idempotencyKey ?? "\(transition.rule)/\(transition.kind.rawValue)/\(transition.at)"
         return await send(ServiceRequests.alert(transition, target), key: key).outcome
     }
 
-    public func deliverDigest(_ transitions: [AlertTransition], key: String) async -> DeliveryOutcome? {
+    package func deliverDigest(_ transitions: [AlertTransition], key: String) async -> DeliveryOutcome? {
         guard let requests = ServiceRequests.digest(transitions, key: key, target) else { return nil }
         return await send(requests, key: key).outcome
     }
 
-    public func sendTest(now: Int64) async -> (outcome: DeliveryOutcome, status: Int?) {
+    package func sendTest(now: Int64) async -> (outcome: DeliveryOutcome, status: Int?) {
         await send(ServiceRequests.test(sink: name, at: now, target), key: "test/\(now)", waitForSlot: false)
     }
 

@@ -5,7 +5,7 @@ import StatusdCore
 /// The sinks in use and what each has done: routing for the pipeline, the sink objects for the
 /// delivery loops, and the rows of `statusd status`. A reload swaps the sinks (and re-enables a
 /// disabled one). Names and outcomes only: never a URL or a secret.
-public final class SinkBoard: Sendable {
+package final class SinkBoard: Sendable {
     struct Entry: Sendable {
         var type: String
         var retrying = false
@@ -32,14 +32,14 @@ public final class SinkBoard: Sendable {
 
     private let state: Mutex<State>
 
-    public init(sinks: [any AlertSink]) {
+    package init(sinks: [any AlertSink]) {
         var e: [String: Entry] = [:]
         for s in sinks { e[s.name] = Entry(type: s.type) }
         state = Mutex(State(sinks: sinks, entries: e))
     }
 
     /// Sink names in configuration order (journald first).
-    public var names: [String] { state.withLock { $0.sinks.map(\.name) } }
+    package var names: [String] { state.withLock { $0.sinks.map(\.name) } }
 
     func sink(named name: String) -> (any AlertSink)? {
         state.withLock { s in s.sinks.first { $0.name == name } }

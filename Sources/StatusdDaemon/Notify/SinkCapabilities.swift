@@ -1,7 +1,7 @@
 import StatusdCore
 
 /// A sink `statusd test-sink` can try: it posts a clearly marked test message.
-public protocol TestableSink: AlertSink {
+package protocol TestableSink: AlertSink {
     /// Where it posts, as statusd may show it: the scheme and host, never the path or a token.
     var display: String { get }
     func sendTest(now: Int64) async -> (outcome: DeliveryOutcome, status: Int?)
@@ -19,5 +19,5 @@ protocol ResendingSink: AlertSink {
 }
 
 extension HTTPAlertSink: TestableSink {
-    public var display: String { url.display }
+    package var display: String { url.display }
 }

@@ -10,19 +10,19 @@ import Glibc
 /// Turns `sinks:` into sink objects: reads `url_file` / `secret_file`, looks up `url_env` /
 /// `secret_env`, checks what they hold, and builds the HTTP sinks on one shared client.
 /// Errors point at the config line and never quote a URL or a secret.
-public enum SinkFactory {
+package enum SinkFactory {
     /// A sink's URL and secret, resolved (`SinkSecrets`, in StatusdFiles: `statusd check` resolves
     /// them without the daemon).
-    public typealias Resolved = SinkSecrets.Resolved
+    package typealias Resolved = SinkSecrets.Resolved
 
     /// Resolves every sink, collecting every problem.
-    public static func resolve(_ sinks: [SinkConfig], environment: [String: String] = ProcessInfo.processInfo.environment)
+    package static func resolve(_ sinks: [SinkConfig], environment: [String: String] = ProcessInfo.processInfo.environment)
         -> Result<[Resolved], ConfigErrors> {
         SinkSecrets.resolve(sinks, environment: environment)
     }
 
     /// The shared client: system CA store, redirects not followed, connect and read timeouts.
-    public static func makeClient() -> HTTPClient {
+    package static func makeClient() -> HTTPClient {
         var c = HTTPClient.Configuration()
         c.redirectConfiguration = .disallow
         c.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(5), read: .seconds(10))
@@ -37,7 +37,7 @@ public enum SinkFactory {
 
     /// The HTTP sinks for resolved configs: one per sink, and one per URL of an Alertmanager sink
     /// (each member of a cluster gets every notification, on its own).
-    public static func make(_ resolved: [Resolved], client: HTTPClient, version: String, host: String = hostName()) -> [any AlertSink] {
+    package static func make(_ resolved: [Resolved], client: HTTPClient, version: String, host: String = hostName()) -> [any AlertSink] {
         resolved.flatMap { r -> [any AlertSink] in
             if r.config.type == .email {
                 return [EmailSink(config: r.config, password: r.credential, host: host, version: version)]
@@ -57,7 +57,7 @@ public enum SinkFactory {
     }
 
     /// This machine's name, as messages show it.
-    public static func hostName() -> String {
+    package static func hostName() -> String {
         var buf = [CChar](repeating: 0, count: 256)
         guard gethostname(&buf, buf.count) == 0 else { return "unknown-host" }
         let bytes = buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }

@@ -3,8 +3,8 @@ import StatusdFiles
 
 /// Alerts as one line on stderr, when stderr is not already the journal (a daemon run by hand).
 /// An echo, not a sink: it is not retried or kept in the outbox.
-public enum StderrAlertEcho {
-    public static func write(_ transition: AlertTransition) {
+package enum StderrAlertEcho {
+    package static func write(_ transition: AlertTransition) {
         guard transition.kind.notifies else { return }
         StandardError.write("statusd: " + AlertMessage.render(transition) + "\n")
     }

@@ -7,8 +7,8 @@ import UnixSignals
 
 /// `statusd run`: the pipeline, alert delivery, the status socket, the metrics listener and reloads in one service group
 /// that stops gracefully on SIGTERM or SIGINT.
-public enum Daemon {
-    public static func run(config: StatusdConfig, configPath: String, version: String) async throws {
+package enum Daemon {
+    package static func run(config: StatusdConfig, configPath: String, version: String) async throws {
         let logger = Logger(label: "statusd")
         let stateLock = try StateDirectoryLock(directory: config.stateDir)
         // Room for the servers' connections besides the logs (soft limit up to the hard one).

@@ -5,7 +5,7 @@ import StatusdCore
 /// (`AlertEngine+Lifecycle`); this saves them before answering.
 extension Pipeline {
     /// `statusd ack`: records the acknowledgement of a firing episode and saves it before answering.
-    public func acknowledge(_ request: AckRequest) throws(AckFailure) -> AckReport {
+    package func acknowledge(_ request: AckRequest) throws(AckFailure) -> AckReport {
         try driver.withLock { $0.acknowledge(request) }.get()
     }
 }

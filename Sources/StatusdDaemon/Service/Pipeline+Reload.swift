@@ -2,12 +2,12 @@ import StatusdCore
 
 extension Pipeline {
     /// Applies a new config: unchanged inputs keep their files and counts, rules keep their states.
-    public func apply(_ newConfig: StatusdConfig) {
+    package func apply(_ newConfig: StatusdConfig) {
         driver.withLock { $0.apply(newConfig) }
         wake.signal()
     }
 
-    public func noteReloadFailure(_ message: String) {
+    package func noteReloadFailure(_ message: String) {
         driver.withLock { d in
             d.lastReloadError = message
             d.selfHealth.reloadFailedAt = d.clock()

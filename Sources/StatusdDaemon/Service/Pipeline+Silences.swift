@@ -4,17 +4,17 @@ import StatusdCore
 /// change is written to `silences.json` before it is answered, and taken back when it cannot be.
 extension Pipeline {
     /// Adds a silence for a rule of the running config and saves it before answering.
-    public func addSilence(_ request: SilenceRequest) throws(SilenceFailure) -> Silence {
+    package func addSilence(_ request: SilenceRequest) throws(SilenceFailure) -> Silence {
         try driver.withLock { $0.addSilence(request) }.get()
     }
 
     /// Removes silence `id`; nil when there is none in force.
-    public func removeSilence(id: String) throws(SilenceFailure) -> Silence? {
+    package func removeSilence(id: String) throws(SilenceFailure) -> Silence? {
         try driver.withLock { $0.removeSilence(id: id) }.get()
     }
 
     /// The silences in force now, then those scheduled to start later (`--start`).
-    public func activeSilences() -> [Silence] {
+    package func activeSilences() -> [Silence] {
         driver.withLock { $0.engine.listedSilences(now: $0.clock()) }
     }
 }

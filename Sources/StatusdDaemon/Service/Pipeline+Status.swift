@@ -6,7 +6,7 @@ import Glibc
 extension Pipeline {
     /// What `statusd status` shows: inputs and their files, rules at the last evaluated second,
     /// sinks and their queues, and the latest transitions.
-    public func report(version: String) -> StatusReport {
+    package func report(version: String) -> StatusReport {
         driver.withLock { $0.report(version: version) }
     }
 }

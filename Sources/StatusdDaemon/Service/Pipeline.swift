@@ -13,7 +13,7 @@ import Synchronization
 /// events and once a second, the services per request, so the hot path takes no lock per line,
 /// and nothing can reach the state without holding it. Each service sees the pipeline through a
 /// narrow protocol (`Ports/`).
-public final class Pipeline: Sendable {
+package final class Pipeline: Sendable {
     let driver: Mutex<PipelineDriver>
     let doorbell: Doorbell
     let logger: Logger
@@ -24,8 +24,8 @@ public final class Pipeline: Sendable {
     let wallClock: @Sendable () -> Double
     let wake = WakeFD()
     let stopRequested = Atomic<Bool>(false)
-    public let startedAt: Int64
-    public let configPath: String
+    package let startedAt: Int64
+    package let configPath: String
     /// After handling file events, how long to let more lines arrive before the next pass: a busy
     /// log is read in 40 large reads a second at most instead of one wake-up per line nginx writes.
     /// Well inside the alert latency budget (p99 200 ms from write to receiver).
@@ -50,7 +50,7 @@ public final class Pipeline: Sendable {
     // MARK: running
 
     /// Opens the files and runs the loop until `stop()`. Blocking: call it on its own thread.
-    public func run() {
+    package func run() {
         let (status, inputs, rules) = driver.withLock { d in
             d.start()
             return (d.statusLine(), d.config.inputs.count, d.config.rules.count)
@@ -93,7 +93,7 @@ public final class Pipeline: Sendable {
         logger.notice("statusd stopped")
     }
 
-    public func stop() {
+    package func stop() {
         stopRequested.store(true, ordering: .releasing)
         wake.signal()
     }

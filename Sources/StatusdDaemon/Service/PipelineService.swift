@@ -6,12 +6,12 @@ import ServiceLifecycle
 /// The pipeline stops on graceful shutdown (SIGTERM) and on cancellation: when another service
 /// of the group fails (a metrics port already in use), the group cancels the rest, and a pipeline
 /// left running would keep the process alive with nothing listening for signals any more.
-public struct PipelineService: Service {
+package struct PipelineService: Service {
     let pipeline: Pipeline
 
-    public init(pipeline: Pipeline) { self.pipeline = pipeline }
+    package init(pipeline: Pipeline) { self.pipeline = pipeline }
 
-    public func run() async throws {
+    package func run() async throws {
         let pipeline = self.pipeline
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {

@@ -9,20 +9,20 @@ import Glibc
 
 /// Reloads the config on SIGHUP. A bad config is logged with its file:line:column and the old
 /// config keeps running.
-public struct ReloadService: Service {
+package struct ReloadService: Service {
     let pipeline: any Reloadable
     let logger: Logger
     /// Applies what the pipeline does not own (the sinks) before the pipeline takes the config;
     /// errors reject the reload.
     let prepare: (@Sendable (StatusdConfig) -> ConfigErrors?)?
 
-    public init(pipeline: any Reloadable, logger: Logger, prepare: (@Sendable (StatusdConfig) -> ConfigErrors?)? = nil) {
+    package init(pipeline: any Reloadable, logger: Logger, prepare: (@Sendable (StatusdConfig) -> ConfigErrors?)? = nil) {
         self.pipeline = pipeline
         self.logger = logger
         self.prepare = prepare
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
             for await _ in signals {

@@ -7,10 +7,10 @@ import StatusdCore
 /// Serves the status socket: `GET /status` (JSON), `GET /status?format=text`, `GET /healthz`, and
 /// the silences (`GET /silences`, `POST /silences`, `DELETE /silences/ID`), and acknowledgements
 /// (`POST /ack`).
-public struct StatusService: Service {
+package struct StatusService: Service {
     let server: StatusServer
 
-    public init(path: String, maxConnections: Int, pipeline: any StatusSocketBackend, version: String, logger: Logger) {
+    package init(path: String, maxConnections: Int, pipeline: any StatusSocketBackend, version: String, logger: Logger) {
         server = StatusServer(path: path, maxConnections: maxConnections, logger: logger) { method, target, body in
             Self.route(method: method, target: target, body: body, pipeline: pipeline, version: version)
         }
@@ -41,7 +41,7 @@ public struct StatusService: Service {
         }
     }
 
-    public func run() async throws {
+    package func run() async throws {
         try await server.start()
         try? await gracefulShutdown()
         await server.stop()

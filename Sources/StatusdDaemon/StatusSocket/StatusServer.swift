@@ -9,17 +9,17 @@ import Glibc
 /// The status socket: HTTP/1.1 on a Unix socket (mode 0660) for `statusd status`, `statusd silence`
 /// and `curl --unix-socket`, served by `HTTPServer` (SwiftNIO) with its bounds on connections,
 /// sizes and time. The traffic is an operator or a monitoring check, not the web.
-public final class StatusServer: Sendable {
-    public typealias Response = HTTPResponse
-    public typealias Handler = @Sendable (_ method: String, _ target: String, _ body: [UInt8]) -> Response
+package final class StatusServer: Sendable {
+    package typealias Response = HTTPResponse
+    package typealias Handler = @Sendable (_ method: String, _ target: String, _ body: [UInt8]) -> Response
 
     /// The largest request body taken (`POST /silences` needs a few hundred bytes).
-    public static let maxBodyBytes = 8 * 1024
-    public let path: String
+    package static let maxBodyBytes = 8 * 1024
+    package let path: String
     private let logger: Logger
     private let server: HTTPServer
 
-    public init(path: String, maxConnections: Int, logger: Logger, handler: @escaping Handler) {
+    package init(path: String, maxConnections: Int, logger: Logger, handler: @escaping Handler) {
         self.path = path
         self.logger = logger
         server = HTTPServer(address: .unix(path: path),
@@ -28,7 +28,7 @@ public final class StatusServer: Sendable {
         }
     }
 
-    public func start() async throws {
+    package func start() async throws {
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         // A socket left by a previous run that nobody answers on is stale: replace it.
@@ -48,7 +48,7 @@ public final class StatusServer: Sendable {
         logger.info("status socket listening", metadata: ["path": "\(path)"])
     }
 
-    public func stop() async {
+    package func stop() async {
         await server.stop()
         unlink(path)
     }

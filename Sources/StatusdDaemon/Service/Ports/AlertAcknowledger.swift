@@ -2,19 +2,19 @@ import StatusdCore
 
 /// `statusd ack` over the status socket (`AckRoutes`): acknowledges a firing episode, which stops
 /// its reminders and escalation.
-public protocol AlertAcknowledger: Sendable {
+package protocol AlertAcknowledger: Sendable {
     func acknowledge(_ request: AckRequest) throws(AckFailure) -> AckReport
 }
 
 /// Everything the status socket serves: the report, the silences and acknowledgements.
-public typealias StatusSocketBackend = StatusSource & SilenceAdmin & AlertAcknowledger
+package typealias StatusSocketBackend = StatusSource & SilenceAdmin & AlertAcknowledger
 
 /// Why an acknowledgement failed: the request (400/404) or the state directory (500).
-public enum AckFailure: Error, CustomStringConvertible {
+package enum AckFailure: Error, CustomStringConvertible {
     case refused(AckError)
     case notSaved(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .refused(let e): return e.description
         case .notSaved(let why): return "the acknowledgement could not be saved: \(why)"

@@ -2,7 +2,7 @@ import StatusdCore
 
 /// What a reload (SIGHUP, `ReloadService`) needs: where the config is, a checked config to take
 /// over, and a rejected one to show in status.
-public protocol Reloadable: Sendable {
+package protocol Reloadable: Sendable {
     var configPath: String { get }
     /// Takes over `config` (already checked and its sinks prepared).
     func apply(_ config: StatusdConfig)

@@ -2,6 +2,6 @@ import StatusdCore
 
 /// Where the status socket and the metrics listener take the daemon's state from: one report,
 /// built at request time.
-public protocol StatusSource: Sendable {
+package protocol StatusSource: Sendable {
     func report(version: String) -> StatusReport
 }
