@@ -108,9 +108,8 @@ package final class SinkBoard: Sendable {
         }
     }
 
-    /// `sink`'s last attempt failed at `now` (nil: the wall clock's now).
-    func retrying(_ sink: String, error: String, nextAttemptAt: Int64? = nil, at now: Int64? = nil) {
-        let now = now ?? Int64(Date().timeIntervalSince1970)
+    /// `sink`'s last attempt failed at `now`.
+    func retrying(_ sink: String, error: String, nextAttemptAt: Int64? = nil, at now: Int64) {
         state.withLock {
             $0.entries[sink]?.retrying = true
             $0.entries[sink]?.lastError = Redaction.clean(error)
@@ -120,8 +119,7 @@ package final class SinkBoard: Sendable {
     }
 
     /// Notifications given up on for `sink` (too old, or refused for good).
-    func failed(_ sink: String, count: Int = 1, error: String, at now: Int64? = nil) {
-        let now = now ?? Int64(Date().timeIntervalSince1970)
+    func failed(_ sink: String, count: Int = 1, error: String, at now: Int64) {
         state.withLock {
             $0.entries[sink]?.failed &+= UInt64(count)
             $0.entries[sink]?.lastError = Redaction.clean(error)
@@ -130,8 +128,7 @@ package final class SinkBoard: Sendable {
         }
     }
 
-    func disable(_ sink: String, error: String, at now: Int64? = nil) {
-        let now = now ?? Int64(Date().timeIntervalSince1970)
+    func disable(_ sink: String, error: String, at now: Int64) {
         state.withLock {
             $0.entries[sink]?.disabled = true
             $0.entries[sink]?.retrying = false
@@ -162,10 +159,9 @@ package final class SinkBoard: Sendable {
 
     /// The sinks' part of `health`: each retrying or disabled sink (with its next attempt and the
     /// age of what waits), and each sink's given-up notifications as events.
-    func degradations(outbox: Outbox, now: Int64? = nil) -> (conditions: [Degradation], events: [Degradation]) {
+    func degradations(outbox: Outbox, now: Int64) -> (conditions: [Degradation], events: [Degradation]) {
         let snapshot = state.withLock { ($0.sinks.map(\.name), $0.entries) }
         var conditions: [Degradation] = [], events: [Degradation] = []
-        let now = now ?? Int64(Date().timeIntervalSince1970)
         for name in snapshot.0 {
             guard let e = snapshot.1[name] else { continue }
             let queued = outbox.queued(for: name)
