@@ -38,12 +38,17 @@ struct PipelineDriverTests {
         return done()
     }
 
+    /// The wall clock the pipelines see: frozen at the lines' own second, so that however long a
+    /// loaded machine takes between the two runs, the alert neither ages nor resolves meanwhile
+    /// (the loop then never ticks; lines are evaluated as they are read).
+    static let frozen = Int64(Date().timeIntervalSince1970)
+
     static func lines(_ status: Int, count: Int) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "dd/MMM/yyyy:HH:mm:ss Z"
-        let stamp = f.string(from: Date())
+        let stamp = f.string(from: Date(timeIntervalSince1970: Double(frozen)))
         return String(repeating: "127.0.0.1 - - [\(stamp)] \"GET /x HTTP/1.1\" \(status) 12 \"-\" \"t\"\n", count: count)
     }
 
@@ -67,7 +72,9 @@ struct PipelineDriverTests {
         let board = SinkBoard(sinks: [sink])
         let doorbell = Doorbell()
         let logger = Logger(label: "test")
-        let pipeline = Pipeline(config: config, configPath: dir + "/t.yaml", board: board, doorbell: doorbell, echoToStderr: false, logger: logger)
+        let now = Self.frozen
+        let pipeline = Pipeline(config: config, configPath: dir + "/t.yaml", board: board, doorbell: doorbell, echoToStderr: false, logger: logger,
+                                clock: { now }, wallClock: { Double(now) + 0.5 })
         let delivery = DeliveryService(pipeline: pipeline, board: board, doorbell: doorbell, logger: logger, maxBackoff: 1)
         try await testGracefulShutdown { trigger in
             let group = ServiceGroup(services: [PipelineService(pipeline: pipeline), delivery], logger: logger)
