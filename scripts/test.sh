@@ -22,7 +22,9 @@ $SUDO systemctl stop apache2 haproxy >/dev/null 2>&1 || true
 $SUDO systemctl stop prometheus-alertmanager >/dev/null 2>&1 || true
 # Likewise prometheus (on :9090); the tests run their own on a free port with a temporary store.
 $SUDO systemctl stop prometheus prometheus-node-exporter >/dev/null 2>&1 || true
-swift build
+# Every import is a declared dependency: a target cannot reach past the layers Package.swift
+# gives it, even to a module the build happens to have made.
+swift build --explicit-target-dependency-import-check error
 log=$(mktemp)
 set +e
 swift test 2>&1 | tee "$log"
