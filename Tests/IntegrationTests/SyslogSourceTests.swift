@@ -74,4 +74,52 @@ struct SyslogSourceTests {
         daemon.stop()
         #expect(!FileManager.default.fileExists(atPath: dir.file("syslog.sock")), "the unix socket is removed on stop")
     }
+
+    @Test("an address already in use: health is degraded at once, naming it and the input; recovered once it is bound")
+    func addressInUse() throws {
+        let dir = try TempDir("syslog-busy")
+        let udp = try Nginx.freePort()
+        // Another program holds the port first (stopped by its PID).
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = ["-c", """
+        import socket, time, pathlib; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", \(udp)))
+        pathlib.Path("\(dir.file("bound"))").touch()
+        for _ in range(1200):
+            if pathlib.Path("\(dir.file("release"))").exists(): break
+            time.sleep(0.1)
+        """]
+        try holder.run()
+        // It lets the port go when told (a file), and goes by itself after 2 minutes at the latest.
+        func stopHolder() { FileManager.default.createFile(atPath: dir.file("release"), contents: nil) }
+        defer { stopHolder(); if holder.isRunning { kill(holder.processIdentifier, SIGKILL) } }
+        #expect(Proc.waitFor(10) { FileManager.default.fileExists(atPath: dir.file("bound")) })
+        try dir.write("statusd.yaml", """
+        inputs:
+          - {name: web, syslog: {listen: "udp://127.0.0.1:\(udp)", tag: web}, format: combined}
+        rules:
+          - {name: server-errors, match: 5xx, rate_above: 5%}
+        status: {socket: \(dir.file("s.sock"))}
+        state_dir: \(dir.file("state"))
+        """)
+        let daemon = try StatusdProcess(config: dir.file("statusd.yaml"), socket: dir.file("s.sock"), dir: dir)
+        defer { daemon.stop() }
+        #expect(daemon.waitReady(), "stderr: \(daemon.stderrText)")
+        func unreadable() -> [[String: Any]] {
+            let health = (try? daemon.status().json["health"]) as? [String: Any]
+            let list = health?["degradations"] as? [[String: Any]] ?? []
+            return list.filter { $0["kind"] as? String == "input_unreadable" }
+        }
+        var found: [[String: Any]] = []
+        for _ in 0..<100 where found.isEmpty { found = unreadable(); if found.isEmpty { usleep(100_000) } }
+        #expect(found.count == 1, "health: \(found)")
+        #expect(found.first?["subject"] as? String == "syslog udp://127.0.0.1:\(udp)")
+        #expect((found.first?["detail"] as? String ?? "").contains("input web"))
+        // The port is free again: bound within the 10 s retry, and health recovers.
+        stopHolder()
+        #expect(Proc.waitFor(10) { !holder.isRunning })
+        var cleared = false
+        for _ in 0..<300 where !cleared { cleared = unreadable().isEmpty; if !cleared { usleep(100_000) } }
+        #expect(cleared, "still degraded: \(unreadable())")
+    }
 }

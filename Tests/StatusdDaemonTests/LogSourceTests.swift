@@ -28,6 +28,9 @@ final class FakeSource: LogSource, @unchecked Sendable {
     private(set) var restoredSeen: Set<String> = []
     private(set) var closed = false
     private(set) var configureCalls = 0
+    /// What the test says keeps the source from reading now.
+    let trouble = Mutex<[(subject: String, detail: String)]>([])
+    var unreadable: [(subject: String, detail: String)] { trouble.withLock { $0 } }
 
     init(input: String) {
         self.input = input
@@ -165,6 +168,28 @@ struct LogSourceTests {
         #expect(second.restored == SourcePosition(cursors: ["fake": "line 3"]), "restore handed the saved position back")
         #expect(second.restoredSeen == ["fake"])
         #expect(second.consumed == 3)
+    }
+
+    @Test("a source that cannot read is listed in health as input_unreadable, and recovers when it can again")
+    func unreadableInHealth() throws {
+        let dir = try tempDir()
+        let fake = FakeSource(input: "fake")
+        let p = pipeline(dir, fake)
+        p.driver.withLock { d in
+            d.restoreCheckpoint(now: 1000)
+            d.configureSources(now: 1000)
+            d.checkHealth(now: 1000)
+        }
+        #expect((p.report(version: "t").health?.degradations ?? []).isEmpty)
+        fake.trouble.withLock { $0 = [("test: 127.0.0.1:5514", "cannot listen: Address already in use")] }
+        p.driver.withLock { $0.checkHealth(now: 1001) }
+        let listed = p.report(version: "t").health?.degradations ?? []
+        #expect(listed.map(\.kind) == ["input_unreadable"])
+        #expect(listed.first?.subject == "test: 127.0.0.1:5514" && listed.first?.detail.contains("Address already in use") == true)
+        fake.trouble.withLock { $0 = [] }
+        p.driver.withLock { $0.checkHealth(now: 1002) }
+        #expect((p.report(version: "t").health?.degradations ?? []).isEmpty)
+        fake.shutDown()
     }
 
     @Test("a snapshot falls due when a source's generation moved, and not while no source read anything")

@@ -26,6 +26,15 @@ extension JournalReader: LogSource {
     /// A journal tells no backlog in bytes; a read takes up to 50,000 entries an input.
     var bytesBehind: UInt64 { 0 }
 
+    /// Each input whose journal cannot be opened: its entries are not counted.
+    var unreadable: [(subject: String, detail: String)] {
+        sources.compactMap { s in
+            guard !s.isOpen else { return nil }
+            return ("journal: " + SafeText.field(s.selection.description),
+                    "\(s.problem ?? "the journal is not open"); its entries are not counted (input \(s.input))")
+        }
+    }
+
     /// Each input's cursor (none before the first entry read).
     var position: SourcePosition {
         let c = cursors

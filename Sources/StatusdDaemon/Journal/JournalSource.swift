@@ -24,6 +24,8 @@ final class JournalSource {
     private(set) var cursor: String?
     /// Why the journal cannot be read, or what was lost (shown in status).
     private(set) var problem: String?
+    /// Whether the journal is open (it is not when `sd_journal_open` failed).
+    var isOpen: Bool { journal != nil }
     private let logger: Logger
 
     init(config: InputConfig, index: Int, selection: JournalSelection, cursor: String?, logger: Logger) {

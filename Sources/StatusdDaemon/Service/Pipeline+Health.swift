@@ -27,11 +27,12 @@ extension PipelineDriver {
             observed.append(Degradation(kind: .reloadFailed, detail: "\(err); the previous config keeps running",
                                         since: selfHealth.reloadFailedAt ?? now))
         }
-        for (path, err) in tailer.errors.sorted(by: { $0.key < $1.key }) {
-            let input = tailer.inputs.first { i in i.patterns.contains { $0.directory == PathPattern(path).directory } }?.config.name
-            observed.append(Degradation(kind: .inputUnreadable, subject: path,
-                                        detail: "\(err); its lines are not counted" + (input.map { " (input \($0))" } ?? ""),
-                                        since: now))
+        // What keeps any source from reading: files that cannot be opened, a journal that cannot
+        // be opened, a syslog address that cannot be bound.
+        for source in sources {
+            for u in source.unreadable {
+                observed.append(Degradation(kind: .inputUnreadable, subject: u.subject, detail: u.detail, since: now))
+            }
         }
         let waiting = (tailer.draining + tailer.active.values).compactMap { f in f.waitingSince.map { (f, $0) } }
         if let oldest = waiting.min(by: { ($0.1, $0.0.path) < ($1.1, $1.0.path) }) {

@@ -59,6 +59,11 @@ protocol LogSource: AnyObject {
     /// where it stands and any trouble.
     func reports(for input: String) -> [FileReport]
 
+    /// What keeps the source from reading now, each with what it is and why (a file that cannot be
+    /// opened, a journal that cannot be opened, a syslog address that cannot be bound): `health`
+    /// lists each as `input_unreadable` and pages if it lasts, so statusd never goes blind quietly.
+    var unreadable: [(subject: String, detail: String)] { get }
+
     /// Where to go on after a restart: saved in the snapshot with the counts it corresponds to.
     var position: SourcePosition { get }
 

@@ -25,6 +25,16 @@ extension SyslogReader: LogSource {
 
     var bytesBehind: UInt64 { 0 }
 
+    /// Each address that cannot be bound (tried again every 10 s), with the inputs that listen on
+    /// it: what is sent there meanwhile is lost.
+    var unreadable: [(subject: String, detail: String)] {
+        sockets.compactMap { s in
+            guard s.fd < 0, let why = s.problem else { return nil }
+            let inputs = routes.filter { $0.selection.listen == s.listen }.map(\.input)
+            return ("syslog \(s.listen)", "cannot listen: \(why); datagrams sent to it are lost (input\(inputs.count == 1 ? "" : "s") \(inputs.joined(separator: ", ")))")
+        }
+    }
+
     /// None: nothing keeps a datagram statusd did not receive.
     var position: SourcePosition { .none }
 

@@ -1,4 +1,5 @@
 import StatusdCore
+import StatusdFiles
 
 /// The tailer as one of the pipeline's sources. `configure` and `tick` are its own generic
 /// methods (specialised for `Monitor` here); reading what is ready is handling the queued inotify
@@ -15,6 +16,14 @@ extension Tailer: LogSource {
 
     /// What a writer appends stays in the file until it is read.
     var keepsUnread: Bool { true }
+
+    /// Paths that match but cannot be opened, each named with its input.
+    var unreadable: [(subject: String, detail: String)] {
+        errors.sorted(by: { $0.key < $1.key }).map { path, err in
+            let input = inputs.first { i in i.patterns.contains { $0.directory == PathPattern(path).directory } }?.config.name
+            return (path, "\(err); its lines are not counted" + (input.map { " (input \($0))" } ?? ""))
+        }
+    }
 
     /// Every open file's identity, offset and fingerprint.
     var position: SourcePosition { SourcePosition(files: checkpoints) }
