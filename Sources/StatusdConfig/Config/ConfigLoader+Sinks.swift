@@ -11,7 +11,7 @@ extension ConfigLoader {
                            "urls", "payload", "resend_interval", "resend_resolved_for", "generator_url", "after"] + serviceSinkKeys
 
     /// The name of the always-on journald sink: no configured sink may take it.
-    public static let journalSinkName = "journal"
+    public static let journalSinkName = SinkRoutes.journalSinkName
 
     mutating func sinks(_ node: Node) -> [SinkConfig] {
         reader.sequence(node, "sinks").compactMap { sink($0) }

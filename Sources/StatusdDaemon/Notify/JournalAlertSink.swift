@@ -12,7 +12,7 @@ package struct JournalAlertSink: AlertSink {
     package static let firingMessageID = "6f1c0c3a9d2e4f5b8a7d3e2c1b0a9f81"
     package static let resolvedMessageID = "6f1c0c3a9d2e4f5b8a7d3e2c1b0a9f82"
 
-    package let name = "journal"
+    package let name = SinkRoutes.journalSinkName
     package let type = "journald"
 
     package init() {}

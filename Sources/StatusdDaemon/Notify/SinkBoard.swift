@@ -64,21 +64,15 @@ package final class SinkBoard: Sendable {
         }
     }
 
-    /// Where a notification goes (`SinkRoutes`): journald always; then the rule's `sinks` (those
-    /// that exist), or every sink; in both cases only sinks that take its severity.
-    func route(_ t: AlertTransition) -> [String] {
-        routes(config: nil).route(t)
-    }
-
-    /// The routes over the sinks made now, with `config`'s rules and `after:` delays (none
-    /// without a config).
-    func routes(config: StatusdConfig?) -> SinkRoutes {
+    /// Where notifications go (`SinkRoutes`): the sinks made now, with `config`'s rules and
+    /// `after:` delays.
+    func routes(config: StatusdConfig) -> SinkRoutes {
         let sinks = state.withLock { $0.sinks }
-        let declared = config?.sinks ?? []
+        let declared = config.sinks
         return SinkRoutes(sinks: sinks.map { s in
             SinkRoutes.Sink(name: s.name, routeName: s.routeName, severities: s.severities, always: s is JournalAlertSink,
                             after: declared.first { $0.name == s.routeName }?.afterSeconds ?? 0)
-        }, rules: config?.rules ?? [])
+        }, rules: config.rules)
     }
 
     /// Changes with each reload (`reconfigure`).

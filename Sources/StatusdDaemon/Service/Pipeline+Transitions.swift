@@ -8,11 +8,6 @@ extension Pipeline {
         driver.withLock { $0.engine.queuedEntries(for: sink) }
     }
 
-    /// `sink` has notification `seq`; saved at once, so a restart does not send it again.
-    func acknowledge(_ seq: UInt64, sink: String) {
-        acknowledge([seq], sink: sink)
-    }
-
     /// `sink` has these notifications (one message or a digest); saved at once.
     func acknowledge(_ seqs: [UInt64], sink: String) {
         driver.withLock { d in

@@ -30,6 +30,9 @@ public struct SinkRoutes: Sendable, Equatable {
         public func takes(_ severity: Severity) -> Bool { always || (severities?.contains(severity) ?? true) }
     }
 
+    /// journald's sink: always there, never declared in `sinks:`.
+    public static let journalSinkName = "journal"
+
     /// The delivering sinks, in the config's order (journald first when there is one).
     public var sinks: [Sink]
     /// Per rule: the sinks it names (nil: every sink) and its routes' `after:` by sink name.
@@ -49,7 +52,7 @@ public struct SinkRoutes: Sendable, Equatable {
 
     /// The sinks of `config` as declared (one per config entry, journald first): what `statusd
     /// check` prints. The daemon builds its own list from the sinks it made (one per URL).
-    public init(config: StatusdConfig, journal: String = "journal") {
+    public init(config: StatusdConfig, journal: String = SinkRoutes.journalSinkName) {
         let declared = config.sinks.map { Sink(name: $0.name, severities: $0.severities, after: $0.afterSeconds ?? 0) }
         self.init(sinks: [Sink(name: journal, always: true)] + declared, rules: config.rules)
     }
